@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: every test mslab has, in order of cost.
+#   lint      checkpatch.pl --strict and sparse          (scripts/lint.sh)
+#   kunit     KUnit suites under UML, KASAN + lockdep    (scripts/kunit.sh)
+#   selftest  kselftests in QEMU, 4 vCPUs, 2 NUMA nodes  (scripts/vm-selftest.sh)
+# A failing stage does not stop the others. The last line is the sum over
+# all stages, "N passed, M failed"; the exit code is non-zero on any failure
+# or when no test ran.
+set -uo pipefail
+
+. "$(dirname "$0")/lib.sh"
+
+rm -rf "$MSLAB_RESULTS"
+mkdir -p "$MSLAB_RESULTS"
+stages=(lint kunit vm-selftest)
+for stage in "${stages[@]}"; do
+	start=$(date +%s)
+	log "=== $stage ==="
+	if "$MSLAB_ROOT/scripts/$stage.sh"; then
+		status=ok
+	else
+		status=FAILED
+	fi
+	log "=== $stage: $status in $(($(date +%s) - start)) s ==="
+done
+
+passed=0
+failed=0
+skipped=0
+for stage in lint kunit selftest; do
+	f="$MSLAB_RESULTS/$stage.counts"
+	if [ ! -f "$f" ]; then
+		log "stage $stage recorded no result"
+		failed=$((failed + 1))
+		continue
+	fi
+	read -r p fl sk <"$f"
+	printf 'mslab: %-9s %4d passed, %d failed, %d skipped\n' "$stage" "$p" "$fl" "$sk"
+	passed=$((passed + p))
+	failed=$((failed + fl))
+	skipped=$((skipped + sk))
+done
+[ "$passed" -gt 0 ] || failed=$((failed + 1))
+summary="$passed passed, $failed failed"
+[ "$skipped" -eq 0 ] || summary="$summary, $skipped skipped"
+echo "$summary" >"$MSLAB_RESULTS/summary"
+echo "$summary"
+[ "$failed" -eq 0 ]

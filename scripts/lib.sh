@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared shell helpers for mslab's scripts. Source, do not run.
+
+MSLAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Build trees, kernels and images live outside the work tree, reused across
+# clones and sessions when their inputs are unchanged.
+MSLAB_CACHE=${MSLAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mslab}
+export MSLAB_ROOT MSLAB_CACHE
+
+log() { printf 'mslab: %s\n' "$*" >&2; }
+die() { printf 'mslab: error: %s\n' "$*" >&2; exit 1; }
+
+# The Debian 6.12 ABI that setup.sh resolved (e.g. 6.12.117+deb12).
+mslab_abi() {
+	[ -f "$MSLAB_CACHE/abi" ] || die "run scripts/setup.sh first"
+	cat "$MSLAB_CACHE/abi"
+}
+
+# Extract Debian's linux-source-6.12 tarball once per package version and
+# print the tree's path. checkpatch.pl, kunit.py and the UML kernel come from
+# here.
+mslab_kernel_src() {
+	local ver dir tarball=/usr/src/linux-source-6.12.tar.xz
+	ver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) ||
+		die "linux-source-6.12 is not installed (run scripts/setup.sh)"
+	dir="$MSLAB_CACHE/src-$ver/linux-source-6.12"
+	if [ ! -f "$dir/.mslab-extracted" ]; then
+		log "extracting $tarball"
+		rm -rf "$MSLAB_CACHE/src-$ver"
+		mkdir -p "$MSLAB_CACHE/src-$ver"
+		tar -C "$MSLAB_CACHE/src-$ver" -xJf "$tarball" ||
+			die "cannot extract $tarball"
+		touch "$dir/.mslab-extracted"
+	fi
+	echo "$dir"
+}
+
+# Where a run's logs and per-stage pass/fail counts go; check.sh sums them.
+MSLAB_RESULTS=${MSLAB_RESULTS:-$MSLAB_ROOT/build/results}
+export MSLAB_RESULTS
+
+# Record a stage's counts: mslab_record STAGE PASSED FAILED [SKIPPED]
+mslab_record() {
+	mkdir -p "$MSLAB_RESULTS"
+	echo "$2 $3 ${4:-0}" >"$MSLAB_RESULTS/$1.counts"
+}
+
+# Kernel reports that make a run fail whatever the tests said: warnings,
+# BUGs, oopses, KASAN and lockdep reports, panics.
+MSLAB_SPLAT_RE='WARNING:|BUG:|BUG [^ ]+:|Oops|KASAN:|UBSAN:|general protection fault|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|Call Trace:|kernel BUG at|list_add corruption|list_del corruption'
+
+# Print the kernel-report lines of a console log; non-zero when clean.
+mslab_splats() {
+	grep -E -n "$MSLAB_SPLAT_RE" "$1"
+}
+
+# Make a directory of symlinks mirroring the module sources, so one source
+# tree can be built against several kernels (the UML tree, Debian's headers)
+# without their objects overwriting each other.
+mslab_shadow_tree() {
+	local dst=$1 d
+	mkdir -p "$dst"
+	for d in Kbuild mslab include kunit selftests; do
+		[ -e "$MSLAB_ROOT/$d" ] || continue
+		cp -rsf "$MSLAB_ROOT/$d" "$dst/"
+	done
+	# Drop links whose source file was removed since the last run.
+	find "$dst" -xtype l -delete
+}
