@@ -2,23 +2,419 @@
 /*
  * mslab internal definitions, shared by the module's .c files and its KUnit
  * suites. Not for client modules: they use <linux/mslab.h>.
+ *
+ * The structures follow SLUB in Linux 6.12 (mm/slab.h, mm/slub.c); where a
+ * field has the same name as in SLUB it has the same meaning. The locking
+ * rules are at the top of alloc.c.
  */
 #ifndef _MSLAB_MSLAB_H
 #define _MSLAB_MSLAB_H
 
+#include <linux/atomic.h>
+#include <linux/cache.h>
 #include <linux/dcache.h>
 #include <linux/kobject.h>
+#include <linux/list.h>
+#include <linux/local_lock.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/nodemask.h>
+#include <linux/percpu.h>
+#include <linux/reciprocal_div.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
 
 #include <linux/mslab.h>
+
+/*
+ * The per-CPU freelist and its transaction id, and a slab's freelist and
+ * counters, are each updated as one double word with cmpxchg128 where the
+ * CPU has it (x86-64 with CX16). Elsewhere (UML) the per-CPU fast path
+ * takes the per-CPU local_lock and slab updates take the slab's spinlock.
+ */
+#if defined(system_has_cmpxchg128) && defined(CONFIG_ARCH_SUPPORTS_INT128)
+#define MSLAB_HAVE_CMPXCHG_DOUBLE 1
+#define mslab_has_cmpxchg_double() system_has_cmpxchg128()
+typedef u128 mslab_double_t;
+#else
+#define mslab_has_cmpxchg_double() false
+#endif
+
+/* A freelist pointer and a word that changes with it, as one double word. */
+typedef union {
+	struct {
+		void *freelist;
+		unsigned long counter;
+	};
+#ifdef MSLAB_HAVE_CMPXCHG_DOUBLE
+	mslab_double_t full;
+#endif
+} __aligned(2 * sizeof(void *)) mslab_freelist_aba_t;
+
+/* === Statistics ========================================================= */
+
+/*
+ * Per-CPU event counters with SLUB 6.12's names and meanings
+ * (mm/slub.c: enum stat_item). Always on; bumped with raw_cpu_inc().
+ */
+enum mslab_stat_item {
+	ALLOC_FASTPATH,		/* Allocation from cpu slab */
+	ALLOC_SLOWPATH,		/* Allocation by getting a new cpu slab */
+	FREE_FASTPATH,		/* Free to cpu slab */
+	FREE_SLOWPATH,		/* Freeing not to cpu slab */
+	FREE_FROZEN,		/* Freeing to frozen slab */
+	FREE_ADD_PARTIAL,	/* Freeing moves slab to partial list */
+	FREE_REMOVE_PARTIAL,	/* Freeing removes last object */
+	ALLOC_FROM_PARTIAL,	/* Cpu slab acquired from node partial list */
+	ALLOC_SLAB,		/* Cpu slab acquired from page allocator */
+	ALLOC_REFILL,		/* Refill cpu slab from slab freelist */
+	ALLOC_NODE_MISMATCH,	/* Switching cpu slab */
+	FREE_SLAB,		/* Slab freed to the page allocator */
+	CPUSLAB_FLUSH,		/* Abandoning of the cpu slab */
+	DEACTIVATE_FULL,	/* Cpu slab was full when deactivated */
+	DEACTIVATE_EMPTY,	/* Cpu slab was empty when deactivated */
+	DEACTIVATE_TO_HEAD,	/* Cpu slab was moved to the head of partials */
+	DEACTIVATE_TO_TAIL,	/* Cpu slab was moved to the tail of partials */
+	DEACTIVATE_REMOTE_FREES,/* Slab contained remotely freed objects */
+	DEACTIVATE_BYPASS,	/* Implicit deactivation */
+	ORDER_FALLBACK,		/* Number of times fallback was necessary */
+	CMPXCHG_DOUBLE_CPU_FAIL,/* Failures of this_cpu_cmpxchg_double */
+	CMPXCHG_DOUBLE_FAIL,	/* Failures of slab freelist update */
+	CPU_PARTIAL_ALLOC,	/* Used cpu partial on alloc */
+	CPU_PARTIAL_FREE,	/* Refill cpu partial on free */
+	CPU_PARTIAL_NODE,	/* Refill cpu partial from node partial */
+	CPU_PARTIAL_DRAIN,	/* Drain cpu partial to node partial */
+	NR_MSLAB_STAT_ITEMS
+};
+
+extern const char *const mslab_stat_names[NR_MSLAB_STAT_ITEMS];
+
+/* === Slabs ============================================================== */
+
+/*
+ * mslab's own slab descriptor. The kernel's struct slab and PG_slab belong
+ * to the kernel's SLUB, so mslab keeps its descriptor out of line and finds
+ * it in O(1) from the head page's private field (mslab_virt_to_slab()).
+ *
+ * A slab is in exactly one of these states (SLUB's scheme):
+ *   cpu slab:	   frozen, owned by one CPU (mslab_cpu.slab)
+ *   cpu partial:  !frozen, on one CPU's partial chain (mslab_cpu.partial)
+ *   node partial: !frozen && on_node_partial, on mslab_node.partial
+ *   full:	   !frozen, on no list, freelist == NULL
+ */
+struct mslab_slab {
+	union {
+		struct {
+			/* First free object; NULL when all are in use. */
+			void *freelist;
+			union {
+				unsigned long counters;
+				struct {
+					/* Objects handed out (or on a cpu freelist). */
+					unsigned int inuse:16;
+					/* Objects in this slab; set once. */
+					unsigned int objects:15;
+					/* Owned by a CPU as its cpu slab. */
+					unsigned int frozen:1;
+				};
+			};
+		};
+		/* freelist + counters change together: see slab_update_freelist(). */
+		mslab_freelist_aba_t freelist_counter;
+	};
+	/* The cache this slab belongs to; set once. */
+	struct mslab_cache *cache;
+	/* Head page of the 2^order block; back pointer checked by lookups. */
+	struct page *page;
+	/* page_address(page): the first object. */
+	void *base;
+	union {
+		/* On the node partial list: under mslab_node.list_lock. */
+		struct list_head slab_list;
+		/* On a CPU partial chain: under that CPU's mslab_cpu.lock. */
+		struct {
+			struct mslab_slab *next;
+			/* Slabs on the chain from here on (valid in the head). */
+			int slabs;
+		};
+	};
+	/* On every slab of its node: under mslab_node.list_lock. */
+	struct list_head all_list;
+	/* Set and cleared under mslab_node.list_lock (SLUB's PG_workingset). */
+	bool on_node_partial;
+	unsigned short order;
+	int node;
+#ifndef MSLAB_HAVE_CMPXCHG_DOUBLE
+	/* Protects freelist + counters where there is no cmpxchg128. */
+	spinlock_t lock;
+#endif
+};
+
+/* === Per-CPU and per-node structures ==================================== */
+
+/*
+ * The per-CPU state of a cache. freelist/tid are changed by the lockless
+ * fast paths with this_cpu cmpxchg128; everything else under @lock.
+ */
+struct mslab_cpu {
+	union {
+		struct {
+			/* Next free object of @slab, for this CPU only. */
+			void **freelist;
+			/* Transaction id: bumped by every change of freelist. */
+			unsigned long tid;
+		};
+		mslab_freelist_aba_t freelist_tid;
+	};
+	/* The cpu slab (frozen), or NULL. Under @lock. */
+	struct mslab_slab *slab;
+	/* Chain of cpu partial slabs (!frozen), or NULL. Under @lock. */
+	struct mslab_slab *partial;
+	/* Serialises the slow paths on this CPU (and the fast path on UML). */
+	local_lock_t lock;
+	/* Event counters; racy increments are acceptable. */
+	unsigned int stat[NR_MSLAB_STAT_ITEMS];
+};
+
+/* The per-NUMA-node state of a cache. */
+struct mslab_node {
+	/* Protects partial, nr_partial, all_slabs and slab list links. */
+	spinlock_t list_lock;
+	/* Number of slabs on @partial. */
+	unsigned long nr_partial;
+	/* Partial slabs, not owned by any CPU. */
+	struct list_head partial;
+	/* Every slab of this node, whatever its state. */
+	struct list_head all_slabs;
+	/* Slabs and their object capacity; read without the lock. */
+	atomic_long_t nr_slabs;
+	atomic_long_t total_objects;
+};
+
+/* === Caches ============================================================= */
+
+/* SLUB's "oo" word: order << 16 | objects. */
+struct mslab_oo {
+	unsigned int x;
+};
+
+#define MSLAB_OO_SHIFT		16
+#define MSLAB_OO_MASK		((1U << MSLAB_OO_SHIFT) - 1)
+/* A slab's object count must fit its 15-bit counter (SLUB's MAX_OBJS_PER_PAGE). */
+#define MSLAB_MAX_OBJS_PER_SLAB	32767
+/* Largest slab order used (SLUB's default slab_max_order). */
+#define MSLAB_MAX_ORDER		PAGE_ALLOC_COSTLY_ORDER
+/* SLUB's bounds on min_partial. */
+#define MSLAB_MIN_PARTIAL	5
+#define MSLAB_MAX_PARTIAL	10
+
+static inline unsigned int mslab_order_objects(unsigned int order,
+					       unsigned int size)
+{
+	return ((unsigned int)PAGE_SIZE << order) / size;
+}
+
+static inline struct mslab_oo mslab_oo_make(unsigned int order,
+					    unsigned int size)
+{
+	struct mslab_oo x = {
+		(order << MSLAB_OO_SHIFT) + mslab_order_objects(order, size)
+	};
+
+	return x;
+}
+
+static inline unsigned int mslab_oo_order(struct mslab_oo x)
+{
+	return x.x >> MSLAB_OO_SHIFT;
+}
+
+static inline unsigned int mslab_oo_objects(struct mslab_oo x)
+{
+	return x.x & MSLAB_OO_MASK;
+}
+
+/*
+ * A cache. Geometry is computed once by mslab_cache_create() and is then
+ * read-only; the tunables (min_partial, cpu_partial, ...) are single words
+ * read with READ_ONCE() by the paths that use them.
+ */
+struct mslab_cache {
+	struct mslab_cpu __percpu *cpu_slab;
+	slab_flags_t flags;
+	/* Empty slabs kept on each node's partial list. */
+	unsigned long min_partial;
+	/* Object stride in the slab, metadata included. */
+	unsigned int size;
+	/* Object size as the user asked for it. */
+	unsigned int object_size;
+	/* For object index computation without a division. */
+	struct reciprocal_value reciprocal_size;
+	/* Free pointer offset inside the stride. */
+	unsigned int offset;
+	/* Objects kept on cpu partial lists, and the slab count it implies. */
+	unsigned int cpu_partial;
+	unsigned int cpu_partial_slabs;
+	/* Preferred, fallback (smallest) and largest order/objects. */
+	struct mslab_oo oo;
+	struct mslab_oo min;
+	struct mslab_oo max;
+	/* gfp flags every slab allocation of this cache adds. */
+	gfp_t allocflags;
+	/* Users of this cache (1: mslab has no merging). */
+	int refcount;
+	void (*ctor)(void *object);
+	/* Offset to metadata: object size rounded to a word. */
+	unsigned int inuse;
+	/* Object alignment. */
+	unsigned int align;
+	const char *name;
+	/* On mslab_caches, under mslab_mutex. */
+	struct list_head list;
+	/* /sys/kernel/mslab/<name>; frees this structure on release. */
+	struct kobject kobj;
+	/* Chance (0..1023 scale, as SLUB) of taking remote partial slabs. */
+	unsigned int remote_node_defrag_ratio;
+	/* Set once destroy found live objects: the cache is leaked. */
+	bool leaked;
+	/* One per possible node, nr_node_ids entries. */
+	struct mslab_node *node[];
+};
+
+#define for_each_mslab_node(s, nid, n)				\
+	for (nid = 0; nid < nr_node_ids; nid++)			\
+		if ((n = (s)->node[nid]))
+
+/* The slab that holds @x, or NULL if mslab did not allocate it. */
+struct mslab_slab *mslab_virt_to_slab(const void *x);
+
+static inline void mslab_stat(const struct mslab_cache *s,
+			      enum mslab_stat_item si)
+{
+	/* The rmw is racy on a preemptible kernel, but this is acceptable. */
+	raw_cpu_inc(s->cpu_slab->stat[si]);
+}
+
+static inline void mslab_stat_add(const struct mslab_cache *s,
+				  enum mslab_stat_item si, int v)
+{
+	raw_cpu_add(s->cpu_slab->stat[si], v);
+}
+
+/* Sum of a counter over all possible CPUs. */
+unsigned long mslab_stat_sum(struct mslab_cache *s, enum mslab_stat_item si);
+
+/* === Module-wide state ================================================== */
+
+/* Serialises cache creation and destruction; protects mslab_caches. */
+extern struct mutex mslab_mutex;
+extern struct list_head mslab_caches;
+
+/* Pages held by mslab, over all caches. */
+extern atomic_long_t mslab_pages_held;
+/* Caches in existence, leaked ones included. */
+extern atomic_t mslab_nr_caches;
+
+/*
+ * Fault injection for tests: while positive, each slab allocation
+ * decrements the counter and fails at the preferred order (fallback to
+ * the minimum order, ORDER_FALLBACK) or fails outright. Set from KUnit or
+ * /sys/kernel/debug/mslab/fail_order and fail_slab.
+ */
+extern atomic_t mslab_fail_order;
+extern atomic_t mslab_fail_slab;
 
 /* /sys/kernel/mslab: the parent of every cache's kobject. */
 extern struct kset *mslab_kset;
 /* /sys/kernel/debug/mslab */
 extern struct dentry *mslab_debugfs_root;
 
+/* geometry.c */
+int mslab_calculate_geometry(struct mslab_cache *s, unsigned int size,
+			     unsigned int align);
+unsigned int mslab_calculate_alignment(slab_flags_t flags, unsigned int align,
+				       unsigned int size);
+int mslab_calculate_order(unsigned int size);
+
+/* slab.c */
+struct mslab_slab *mslab_new_slab(struct mslab_cache *s, gfp_t flags,
+				  int node);
+void mslab_discard_slab(struct mslab_cache *s, struct mslab_slab *slab);
+bool mslab_obj_in_slab(struct mslab_cache *s, struct mslab_slab *slab,
+		       const void *obj);
+int mslab_slab_init(void);
+void mslab_slab_exit(void);
+
+/* alloc.c */
+void mslab_flush_all(struct mslab_cache *s);
+void mslab_flush_cpu(struct mslab_cache *s, unsigned int cpu);
+void mslab_init_cpu_slabs(struct mslab_cache *s);
+int mslab_shrink_nodes(struct mslab_cache *s);
+void mslab_discard_all_slabs(struct mslab_cache *s);
+int mslab_alloc_init(void);
+void mslab_alloc_exit(void);
+
+/* cache.c */
+unsigned long mslab_count_inuse(struct mslab_cache *s);
+void mslab_free_cache(struct mslab_cache *s);
+void mslab_cache_exit(void);
+
+/* report.c */
+__printf(4, 5)
+void mslab_report_free_error(struct mslab_cache *s, const void *obj,
+			     unsigned long caller, const char *fmt, ...);
+bool mslab_count_kunit_error(void);
+
+/* sysfs.c */
 int mslab_sysfs_init(void);
 void mslab_sysfs_exit(void);
+int mslab_sysfs_add(struct mslab_cache *s);
+void mslab_sysfs_remove(struct mslab_cache *s);
+
+/* debugfs.c */
 void mslab_debugfs_init(void);
 void mslab_debugfs_exit(void);
+
+/* Free pointer helpers (SLUB's get_freepointer()/set_freepointer()). */
+static inline void *mslab_get_freepointer(struct mslab_cache *s, void *object)
+{
+	return *(void **)(object + s->offset);
+}
+
+static inline void mslab_set_freepointer(struct mslab_cache *s, void *object,
+					 void *fp)
+{
+	*(void **)(object + s->offset) = fp;
+}
+
+/* A snapshot of a slab's freelist and counters, for building an update. */
+struct mslab_slab_state {
+	void *freelist;
+	union {
+		unsigned long counters;
+		struct {
+			unsigned int inuse:16;
+			unsigned int objects:15;
+			unsigned int frozen:1;
+		};
+	};
+};
+
+/*
+ * A slab's inuse, read without a lock: an upper bound when the slab is not
+ * frozen, as frees by other CPUs may lower it at any time.
+ */
+static inline unsigned int mslab_slab_inuse(const struct mslab_slab *slab)
+{
+	struct mslab_slab_state st;
+
+	st.counters = READ_ONCE(slab->counters);
+	return st.inuse;
+}
+
+static inline int mslab_slab_nid(const struct mslab_slab *slab)
+{
+	return slab->node;
+}
 
 #endif /* _MSLAB_MSLAB_H */

@@ -1,12 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mslab sysfs interface: /sys/kernel/mslab/, with one kobject per cache
- * below it, named and formatted as SLUB's /sys/kernel/slab/.
+ * mslab sysfs interface: /sys/kernel/mslab/<cache>/, one kobject per cache,
+ * with the names, modes and formats of SLUB 6.12's /sys/kernel/slab/<cache>/
+ * (mm/slub.c: slab_attrs[]), so tools written for SLUB read mslab too.
+ *
+ * The kobject is embedded in struct mslab_cache and its release frees the
+ * cache: a file held open across mslab_cache_destroy() keeps the structure
+ * alive, and kobject_del() waits for readers already inside a show().
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpu.h>
 #include <linux/kobject.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
 
 #include <kunit/visibility.h>
 
@@ -14,6 +22,452 @@
 
 struct kset *mslab_kset;
 EXPORT_SYMBOL_IF_KUNIT(mslab_kset);
+
+struct mslab_attribute {
+	struct attribute attr;
+	ssize_t (*show)(struct mslab_cache *s, char *buf);
+	ssize_t (*store)(struct mslab_cache *s, const char *x, size_t count);
+};
+
+#define to_mslab_cache(k) container_of(k, struct mslab_cache, kobj)
+#define to_mslab_attr(a) container_of(a, struct mslab_attribute, attr)
+
+#define MSLAB_ATTR_RO(_name) \
+	static struct mslab_attribute _name##_attr = __ATTR_RO_MODE(_name, 0400)
+#define MSLAB_ATTR(_name) \
+	static struct mslab_attribute _name##_attr = __ATTR_RW_MODE(_name, 0600)
+
+/* === Geometry and tunables ============================================== */
+
+static ssize_t slab_size_show(struct mslab_cache *s, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", s->size);
+}
+MSLAB_ATTR_RO(slab_size);
+
+static ssize_t object_size_show(struct mslab_cache *s, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", s->object_size);
+}
+MSLAB_ATTR_RO(object_size);
+
+static ssize_t objs_per_slab_show(struct mslab_cache *s, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", mslab_oo_objects(s->oo));
+}
+MSLAB_ATTR_RO(objs_per_slab);
+
+static ssize_t order_show(struct mslab_cache *s, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", mslab_oo_order(s->oo));
+}
+MSLAB_ATTR_RO(order);
+
+static ssize_t align_show(struct mslab_cache *s, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", s->align);
+}
+MSLAB_ATTR_RO(align);
+
+static ssize_t min_partial_show(struct mslab_cache *s, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", READ_ONCE(s->min_partial));
+}
+
+static ssize_t min_partial_store(struct mslab_cache *s, const char *buf,
+				 size_t length)
+{
+	unsigned long min;
+	int err;
+
+	err = kstrtoul(buf, 10, &min);
+	if (err)
+		return err;
+	WRITE_ONCE(s->min_partial, min);
+	return length;
+}
+MSLAB_ATTR(min_partial);
+
+static ssize_t cpu_partial_show(struct mslab_cache *s, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(s->cpu_partial));
+}
+
+static ssize_t cpu_partial_store(struct mslab_cache *s, const char *buf,
+				 size_t length)
+{
+	unsigned int objects;
+	int err;
+
+	err = kstrtouint(buf, 10, &objects);
+	if (err)
+		return err;
+	WRITE_ONCE(s->cpu_partial, objects);
+	WRITE_ONCE(s->cpu_partial_slabs,
+		   DIV_ROUND_UP(objects * 2, mslab_oo_objects(s->oo)));
+	/* As SLUB: apply the new limit to what the CPUs hold now. */
+	cpus_read_lock();
+	mslab_flush_all(s);
+	cpus_read_unlock();
+	return length;
+}
+MSLAB_ATTR(cpu_partial);
+
+static ssize_t ctor_show(struct mslab_cache *s, char *buf)
+{
+	if (!s->ctor)
+		return 0;
+	return sysfs_emit(buf, "%pS\n", s->ctor);
+}
+MSLAB_ATTR_RO(ctor);
+
+static ssize_t shrink_show(struct mslab_cache *s, char *buf)
+{
+	return 0;
+}
+
+static ssize_t shrink_store(struct mslab_cache *s, const char *buf,
+			    size_t length)
+{
+	if (buf[0] != '1')
+		return -EINVAL;
+	mslab_cache_shrink(s);
+	return length;
+}
+MSLAB_ATTR(shrink);
+
+static ssize_t remote_node_defrag_ratio_show(struct mslab_cache *s, char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  READ_ONCE(s->remote_node_defrag_ratio) / 10);
+}
+
+static ssize_t remote_node_defrag_ratio_store(struct mslab_cache *s,
+					      const char *buf, size_t length)
+{
+	unsigned int ratio;
+	int err;
+
+	err = kstrtouint(buf, 10, &ratio);
+	if (err)
+		return err;
+	if (ratio > 100)
+		return -ERANGE;
+	WRITE_ONCE(s->remote_node_defrag_ratio, ratio * 10);
+	return length;
+}
+MSLAB_ATTR(remote_node_defrag_ratio);
+
+/* === Slab and object counts ============================================= */
+
+/* What show_slab_objects() counts, as SLUB's SO_* flags. */
+#define SO_ALL		BIT(0)	/* every slab */
+#define SO_PARTIAL	BIT(1)	/* node partial slabs */
+#define SO_CPU		BIT(2)	/* cpu slabs and cpu partial slabs */
+#define SO_OBJECTS	BIT(3)	/* objects in use, not slabs */
+#define SO_TOTAL	BIT(4)	/* object capacity, not slabs */
+
+static unsigned long count_partial_inuse(struct mslab_node *n)
+{
+	struct mslab_slab *slab;
+	unsigned long flags, x = 0;
+
+	spin_lock_irqsave(&n->list_lock, flags);
+	list_for_each_entry(slab, &n->partial, slab_list)
+		x += mslab_slab_inuse(slab);
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	return x;
+}
+
+static unsigned long count_partial_free(struct mslab_node *n)
+{
+	struct mslab_slab *slab;
+	unsigned long flags, x = 0;
+
+	spin_lock_irqsave(&n->list_lock, flags);
+	list_for_each_entry(slab, &n->partial, slab_list)
+		x += slab->objects - mslab_slab_inuse(slab);
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	return x;
+}
+
+/* Count other CPUs' slabs without their locks, as SLUB does. */
+static void count_cpu_slabs(struct mslab_cache *s, unsigned long flags,
+			    unsigned long *nodes)
+{
+	int cpu;
+
+	/* Descriptors are SLAB_TYPESAFE_BY_RCU: safe to read if stale. */
+	rcu_read_lock();
+	for_each_possible_cpu(cpu) {
+		struct mslab_cpu *c = per_cpu_ptr(s->cpu_slab, cpu);
+		struct mslab_slab *slab = READ_ONCE(c->slab);
+
+		if (slab) {
+			unsigned long x = 1;
+
+			if (flags & SO_TOTAL)
+				x = slab->objects;
+			else if (flags & SO_OBJECTS)
+				x = mslab_slab_inuse(slab);
+			nodes[READ_ONCE(slab->node)] += x;
+		}
+		slab = READ_ONCE(c->partial);
+		if (slab && !(flags & (SO_TOTAL | SO_OBJECTS)))
+			nodes[READ_ONCE(slab->node)] += READ_ONCE(slab->slabs);
+	}
+	rcu_read_unlock();
+}
+
+/* Print "total N0=x N1=y" as SLUB's show_slab_objects(). */
+static ssize_t show_slab_objects(struct mslab_cache *s, char *buf,
+				 unsigned long flags)
+{
+	unsigned long total = 0, *nodes;
+	struct mslab_node *n;
+	int node, len = 0;
+
+	nodes = kcalloc(nr_node_ids, sizeof(*nodes), GFP_KERNEL);
+	if (!nodes)
+		return -ENOMEM;
+
+	if (flags & SO_CPU)
+		count_cpu_slabs(s, flags, nodes);
+
+	for_each_mslab_node(s, node, n) {
+		unsigned long x;
+
+		if (flags & SO_ALL) {
+			if (flags & SO_TOTAL)
+				x = atomic_long_read(&n->total_objects);
+			else if (flags & SO_OBJECTS)
+				x = atomic_long_read(&n->total_objects) -
+				    count_partial_free(n);
+			else
+				x = atomic_long_read(&n->nr_slabs);
+			nodes[node] += x;
+		} else if (flags & SO_PARTIAL) {
+			if (flags & SO_OBJECTS)
+				x = count_partial_inuse(n);
+			else
+				x = data_race(n->nr_partial);
+			nodes[node] += x;
+		}
+	}
+
+	for (node = 0; node < nr_node_ids; node++)
+		total += nodes[node];
+	len += sysfs_emit_at(buf, len, "%lu", total);
+	if (nr_node_ids > 1)
+		for_each_node_state(node, N_NORMAL_MEMORY)
+			if (nodes[node])
+				len += sysfs_emit_at(buf, len, " N%d=%lu",
+						     node, nodes[node]);
+	len += sysfs_emit_at(buf, len, "\n");
+	kfree(nodes);
+	return len;
+}
+
+#define MSLAB_COUNT_ATTR(_name, _flags)					\
+static ssize_t _name##_show(struct mslab_cache *s, char *buf)		\
+{									\
+	return show_slab_objects(s, buf, _flags);			\
+}									\
+MSLAB_ATTR_RO(_name)
+
+MSLAB_COUNT_ATTR(slabs, SO_ALL);
+MSLAB_COUNT_ATTR(objects, SO_ALL | SO_OBJECTS);
+MSLAB_COUNT_ATTR(total_objects, SO_ALL | SO_TOTAL);
+MSLAB_COUNT_ATTR(partial, SO_PARTIAL);
+MSLAB_COUNT_ATTR(objects_partial, SO_PARTIAL | SO_OBJECTS);
+MSLAB_COUNT_ATTR(cpu_slabs, SO_CPU);
+
+/* === Statistics ========================================================= */
+
+/* "sum C0=x C1=y", as SLUB's show_stat(). */
+static ssize_t show_stat(struct mslab_cache *s, char *buf,
+			 enum mslab_stat_item si)
+{
+	int cpu, len;
+
+	len = sysfs_emit(buf, "%lu", mslab_stat_sum(s, si));
+	for_each_online_cpu(cpu) {
+		unsigned int x = data_race(per_cpu_ptr(s->cpu_slab, cpu)->stat[si]);
+
+		if (x)
+			len += sysfs_emit_at(buf, len, " C%d=%u", cpu, x);
+	}
+	len += sysfs_emit_at(buf, len, "\n");
+	return len;
+}
+
+/* Writing 0 clears a counter on every CPU; nothing else is accepted. */
+static ssize_t clear_stat(struct mslab_cache *s, const char *buf,
+			  size_t length, enum mslab_stat_item si)
+{
+	int cpu;
+
+	if (buf[0] != '0' || (buf[1] && buf[1] != '\n'))
+		return -EINVAL;
+	for_each_online_cpu(cpu)
+		per_cpu_ptr(s->cpu_slab, cpu)->stat[si] = 0;
+	return length;
+}
+
+#define STAT_ATTR(si, text)						\
+static ssize_t text##_show(struct mslab_cache *s, char *buf)		\
+{									\
+	return show_stat(s, buf, si);					\
+}									\
+static ssize_t text##_store(struct mslab_cache *s, const char *buf,	\
+			    size_t length)				\
+{									\
+	return clear_stat(s, buf, length, si);				\
+}									\
+MSLAB_ATTR(text)
+
+STAT_ATTR(ALLOC_FASTPATH, alloc_fastpath);
+STAT_ATTR(ALLOC_SLOWPATH, alloc_slowpath);
+STAT_ATTR(FREE_FASTPATH, free_fastpath);
+STAT_ATTR(FREE_SLOWPATH, free_slowpath);
+STAT_ATTR(FREE_FROZEN, free_frozen);
+STAT_ATTR(FREE_ADD_PARTIAL, free_add_partial);
+STAT_ATTR(FREE_REMOVE_PARTIAL, free_remove_partial);
+STAT_ATTR(ALLOC_FROM_PARTIAL, alloc_from_partial);
+STAT_ATTR(ALLOC_SLAB, alloc_slab);
+STAT_ATTR(ALLOC_REFILL, alloc_refill);
+STAT_ATTR(ALLOC_NODE_MISMATCH, alloc_node_mismatch);
+STAT_ATTR(FREE_SLAB, free_slab);
+STAT_ATTR(CPUSLAB_FLUSH, cpuslab_flush);
+STAT_ATTR(DEACTIVATE_FULL, deactivate_full);
+STAT_ATTR(DEACTIVATE_EMPTY, deactivate_empty);
+STAT_ATTR(DEACTIVATE_TO_HEAD, deactivate_to_head);
+STAT_ATTR(DEACTIVATE_TO_TAIL, deactivate_to_tail);
+STAT_ATTR(DEACTIVATE_REMOTE_FREES, deactivate_remote_frees);
+STAT_ATTR(DEACTIVATE_BYPASS, deactivate_bypass);
+STAT_ATTR(ORDER_FALLBACK, order_fallback);
+STAT_ATTR(CMPXCHG_DOUBLE_CPU_FAIL, cmpxchg_double_cpu_fail);
+STAT_ATTR(CMPXCHG_DOUBLE_FAIL, cmpxchg_double_fail);
+STAT_ATTR(CPU_PARTIAL_ALLOC, cpu_partial_alloc);
+STAT_ATTR(CPU_PARTIAL_FREE, cpu_partial_free);
+STAT_ATTR(CPU_PARTIAL_NODE, cpu_partial_node);
+STAT_ATTR(CPU_PARTIAL_DRAIN, cpu_partial_drain);
+
+static struct attribute *mslab_attrs[] = {
+	&slab_size_attr.attr,
+	&object_size_attr.attr,
+	&objs_per_slab_attr.attr,
+	&order_attr.attr,
+	&align_attr.attr,
+	&min_partial_attr.attr,
+	&cpu_partial_attr.attr,
+	&ctor_attr.attr,
+	&shrink_attr.attr,
+	&remote_node_defrag_ratio_attr.attr,
+	&slabs_attr.attr,
+	&objects_attr.attr,
+	&total_objects_attr.attr,
+	&partial_attr.attr,
+	&objects_partial_attr.attr,
+	&cpu_slabs_attr.attr,
+	&alloc_fastpath_attr.attr,
+	&alloc_slowpath_attr.attr,
+	&free_fastpath_attr.attr,
+	&free_slowpath_attr.attr,
+	&free_frozen_attr.attr,
+	&free_add_partial_attr.attr,
+	&free_remove_partial_attr.attr,
+	&alloc_from_partial_attr.attr,
+	&alloc_slab_attr.attr,
+	&alloc_refill_attr.attr,
+	&alloc_node_mismatch_attr.attr,
+	&free_slab_attr.attr,
+	&cpuslab_flush_attr.attr,
+	&deactivate_full_attr.attr,
+	&deactivate_empty_attr.attr,
+	&deactivate_to_head_attr.attr,
+	&deactivate_to_tail_attr.attr,
+	&deactivate_remote_frees_attr.attr,
+	&deactivate_bypass_attr.attr,
+	&order_fallback_attr.attr,
+	&cmpxchg_double_cpu_fail_attr.attr,
+	&cmpxchg_double_fail_attr.attr,
+	&cpu_partial_alloc_attr.attr,
+	&cpu_partial_free_attr.attr,
+	&cpu_partial_node_attr.attr,
+	&cpu_partial_drain_attr.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(mslab);
+
+/* === kobject plumbing =================================================== */
+
+static ssize_t mslab_attr_show(struct kobject *kobj, struct attribute *attr,
+			       char *buf)
+{
+	struct mslab_attribute *attribute = to_mslab_attr(attr);
+
+	if (!attribute->show)
+		return -EIO;
+	return attribute->show(to_mslab_cache(kobj), buf);
+}
+
+static ssize_t mslab_attr_store(struct kobject *kobj, struct attribute *attr,
+				const char *buf, size_t len)
+{
+	struct mslab_attribute *attribute = to_mslab_attr(attr);
+
+	if (!attribute->store)
+		return -EIO;
+	return attribute->store(to_mslab_cache(kobj), buf, len);
+}
+
+static void mslab_kobj_release(struct kobject *kobj)
+{
+	mslab_free_cache(to_mslab_cache(kobj));
+}
+
+static const struct sysfs_ops mslab_sysfs_ops = {
+	.show = mslab_attr_show,
+	.store = mslab_attr_store,
+};
+
+static const struct kobj_type mslab_ktype = {
+	.sysfs_ops = &mslab_sysfs_ops,
+	.release = mslab_kobj_release,
+	.default_groups = mslab_groups,
+};
+
+/**
+ * mslab_sysfs_add() - publish a new cache in /sys/kernel/mslab/
+ * @s: the cache, fully set up
+ *
+ * Return: 0, or an errno after which @s has been freed.
+ */
+int mslab_sysfs_add(struct mslab_cache *s)
+{
+	int err;
+
+	s->kobj.kset = mslab_kset;
+	err = kobject_init_and_add(&s->kobj, &mslab_ktype, NULL, "%s", s->name);
+	if (err) {
+		pr_err("cache %s: cannot add to sysfs: %d\n", s->name, err);
+		kobject_put(&s->kobj);
+		return err;
+	}
+	kobject_uevent(&s->kobj, KOBJ_ADD);
+	return 0;
+}
+
+/**
+ * mslab_sysfs_remove() - unpublish a cache and drop mslab's reference
+ * @s: the cache; freed once no sysfs reader holds it
+ */
+void mslab_sysfs_remove(struct mslab_cache *s)
+{
+	kobject_del(&s->kobj);
+	kobject_put(&s->kobj);
+}
 
 int mslab_sysfs_init(void)
 {

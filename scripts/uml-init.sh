@@ -13,6 +13,7 @@ export PATH=/bin
 fail() { echo "mslab-uml: FAIL $*"; }
 
 busybox insmod /modules/mslab.ko || fail "insmod mslab.ko"
+echo "mslab-uml: loading the KUnit suites"
 busybox insmod /modules/mslab_kunit.ko || fail "insmod mslab_kunit.ko"
 busybox rmmod mslab_kunit || fail "rmmod mslab_kunit"
 busybox rmmod mslab || fail "rmmod mslab"

@@ -1,0 +1,1200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mslab allocation and free paths: SLUB 6.12's per-CPU slabs, per-CPU
+ * partial lists and per-node partial lists (mm/slub.c), reimplemented on
+ * mslab's own slab descriptors.
+ *
+ * Fast paths. Each CPU owns one frozen "cpu slab" whose free objects it
+ * takes from a private freelist (mslab_cpu.freelist) and frees back to it.
+ * Where the CPU has cmpxchg128 the fast paths take no lock and disable
+ * nothing: freelist and a transaction id (tid) are replaced together with
+ * this_cpu_try_cmpxchg128(), and every other change of the per-CPU freelist
+ * bumps the tid, so a fast path that was preempted, migrated or interrupted
+ * fails its cmpxchg and retries. Elsewhere (UML) the fast paths run under the
+ * per-CPU local_lock with interrupts off.
+ *
+ * Slow paths. Objects freed by a CPU that does not own the slab go straight
+ * to the slab's own freelist (slab->freelist + counters, one cmpxchg128).
+ * A full slab that gets a free becomes a cpu partial slab of the freeing
+ * CPU; when a CPU's partial chain exceeds cpu_partial_slabs it is drained
+ * to the per-node partial lists. An allocation that finds the cpu freelist
+ * empty refills it from the slab's freelist (remote frees), else takes a
+ * cpu partial slab, else a node partial slab (with some more as cpu
+ * partials), else a remote node's partial slab, else a new slab from the
+ * buddy allocator. Empty slabs beyond min_partial per node go back to the
+ * buddy allocator.
+ *
+ * Lock order:
+ *   1. cpu_hotplug_lock (cpus_read_lock(), for flushing every CPU)
+ *   2. mslab_mutex (cache list; creation and destruction)
+ *   3. mslab_node.list_lock (spinlock, irqsave)
+ *   4. mslab_cpu.lock (local_lock, irqsave)
+ *   5. mslab_slab.lock (spinlock, only where there is no cmpxchg128)
+ *
+ *   list_lock protects a node's partial list, nr_partial, its all_slabs
+ *   list and each slab's on_node_partial. It is taken from any context, so
+ *   always with interrupts off.
+ *
+ *   The per-CPU lock protects the CPU's slab and partial chain, and
+ *   serialises its slow paths. It is a local_lock: on !PREEMPT_RT it only
+ *   disables interrupts, and lockdep checks it. get_partial_node() takes it
+ *   under list_lock to put slabs on the CPU's partial chain, so code holding
+ *   it must never take a list_lock.
+ *
+ *   A slab's freelist and counters change only by slab_update_freelist():
+ *   cmpxchg128, or the slab's spinlock with interrupts off.
+ *
+ *   The frozen bit says a CPU owns the slab: only that CPU takes objects
+ *   from it; other CPUs free to it without moving it between lists.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/interrupt.h>
+#include <linux/lockdep.h>
+#include <linux/log2.h>
+#include <linux/prefetch.h>
+#include <linux/sched/mm.h>
+#include <linux/timex.h>
+#include <linux/workqueue.h>
+
+#include "mslab.h"
+
+/* === Transaction ids ==================================================== */
+
+/*
+ * A tid starts at the CPU number and advances by a power of two at least
+ * NR_CPUS, so two CPUs never share one: a fast path migrated to another CPU
+ * fails its cmpxchg there.
+ */
+#define TID_STEP roundup_pow_of_two(CONFIG_NR_CPUS)
+
+static inline unsigned long next_tid(unsigned long tid)
+{
+	return tid + TID_STEP;
+}
+
+static inline unsigned int init_tid(int cpu)
+{
+	return cpu;
+}
+
+/**
+ * mslab_init_cpu_slabs() - initialise a new cache's per-CPU structures
+ * @s: the cache
+ */
+void mslab_init_cpu_slabs(struct mslab_cache *s)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct mslab_cpu *c = per_cpu_ptr(s->cpu_slab, cpu);
+
+		local_lock_init(&c->lock);
+		c->tid = init_tid(cpu);
+	}
+}
+
+static inline bool node_match(struct mslab_slab *slab, int node)
+{
+	return node == NUMA_NO_NODE || mslab_slab_nid(slab) == node;
+}
+
+/* === Slab freelist updates ============================================== */
+
+#ifndef MSLAB_HAVE_CMPXCHG_DOUBLE
+static bool slab_update_freelist_locked(struct mslab_slab *slab,
+					void *freelist_old,
+					unsigned long counters_old,
+					void *freelist_new,
+					unsigned long counters_new)
+{
+	unsigned long flags;
+	bool ok = false;
+
+	spin_lock_irqsave(&slab->lock, flags);
+	if (slab->freelist == freelist_old && slab->counters == counters_old) {
+		slab->freelist = freelist_new;
+		slab->counters = counters_new;
+		ok = true;
+	}
+	spin_unlock_irqrestore(&slab->lock, flags);
+	return ok;
+}
+#endif
+
+/*
+ * Replace a slab's freelist and counters if neither changed since they were
+ * read: the only way either is modified once the slab is published.
+ */
+static inline bool slab_update_freelist(struct mslab_cache *s,
+					struct mslab_slab *slab,
+					void *freelist_old,
+					unsigned long counters_old,
+					void *freelist_new,
+					unsigned long counters_new)
+{
+	bool ok;
+
+#ifdef MSLAB_HAVE_CMPXCHG_DOUBLE
+	mslab_freelist_aba_t old = {
+		.freelist = freelist_old, .counter = counters_old
+	};
+	mslab_freelist_aba_t new = {
+		.freelist = freelist_new, .counter = counters_new
+	};
+
+	ok = try_cmpxchg128(&slab->freelist_counter.full, &old.full, new.full);
+#else
+	ok = slab_update_freelist_locked(slab, freelist_old, counters_old,
+					 freelist_new, counters_new);
+#endif
+	if (unlikely(!ok))
+		mslab_stat(s, CMPXCHG_DOUBLE_FAIL);
+	return ok;
+}
+
+static inline void read_slab_state(struct mslab_slab *slab,
+				   struct mslab_slab_state *st)
+{
+	/* Racy reads: slab_update_freelist() fails if they were stale. */
+	st->freelist = READ_ONCE(slab->freelist);
+	st->counters = READ_ONCE(slab->counters);
+}
+
+/*
+ * Take a cpu slab's whole freelist for the CPU (SLUB's get_freelist()). The
+ * slab stays frozen while it has free objects; if it has none it is
+ * unfrozen and becomes a full slab on no list.
+ */
+static void *get_freelist(struct mslab_cache *s, struct mslab_slab *slab)
+{
+	struct mslab_slab_state old, new;
+
+	lockdep_assert_held(this_cpu_ptr(&s->cpu_slab->lock));
+	do {
+		read_slab_state(slab, &old);
+		new.counters = old.counters;
+		new.inuse = slab->objects;
+		new.frozen = old.freelist != NULL;
+	} while (!slab_update_freelist(s, slab, old.freelist, old.counters,
+				       NULL, new.counters));
+	return old.freelist;
+}
+
+/* Make a slab taken off a node partial list the cpu slab (freeze_slab()). */
+static void *freeze_slab(struct mslab_cache *s, struct mslab_slab *slab)
+{
+	struct mslab_slab_state old, new;
+
+	do {
+		read_slab_state(slab, &old);
+		new.counters = old.counters;
+		new.inuse = slab->objects;
+		new.frozen = 1;
+	} while (!slab_update_freelist(s, slab, old.freelist, old.counters,
+				       NULL, new.counters));
+	return old.freelist;
+}
+
+/* === Node partial lists ================================================= */
+
+static inline void add_partial(struct mslab_node *n, struct mslab_slab *slab,
+			       enum mslab_stat_item tail)
+{
+	lockdep_assert_held(&n->list_lock);
+	n->nr_partial++;
+	if (tail == DEACTIVATE_TO_TAIL)
+		list_add_tail(&slab->slab_list, &n->partial);
+	else
+		list_add(&slab->slab_list, &n->partial);
+	slab->on_node_partial = true;
+}
+
+static inline void remove_partial(struct mslab_node *n,
+				  struct mslab_slab *slab)
+{
+	lockdep_assert_held(&n->list_lock);
+	list_del(&slab->slab_list);
+	slab->on_node_partial = false;
+	n->nr_partial--;
+}
+
+static void put_cpu_partial(struct mslab_cache *s, struct mslab_slab *slab,
+			    bool drain);
+
+/*
+ * Take partial slabs from a node: the first to become the cpu slab, and up
+ * to half the cpu partial limit more for the CPU's partial chain.
+ */
+static struct mslab_slab *get_partial_node(struct mslab_cache *s,
+					   struct mslab_node *n)
+{
+	struct mslab_slab *slab, *slab2, *partial = NULL;
+	unsigned int partial_slabs = 0;
+	unsigned long flags;
+
+	/* Racy check: a wrong guess only costs an extra lock or a new slab. */
+	if (!n || !data_race(n->nr_partial))
+		return NULL;
+
+	spin_lock_irqsave(&n->list_lock, flags);
+	list_for_each_entry_safe(slab, slab2, &n->partial, slab_list) {
+		remove_partial(n, slab);
+		if (!partial) {
+			partial = slab;
+			mslab_stat(s, ALLOC_FROM_PARTIAL);
+			if (!READ_ONCE(s->cpu_partial_slabs))
+				break;
+		} else {
+			put_cpu_partial(s, slab, false);
+			mslab_stat(s, CPU_PARTIAL_NODE);
+			if (++partial_slabs > READ_ONCE(s->cpu_partial_slabs) / 2)
+				break;
+		}
+	}
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	return partial;
+}
+
+/*
+ * Take partial slabs from another node, as SLUB does: only with a chance of
+ * remote_node_defrag_ratio in 1024, and only from nodes that have more
+ * partial slabs than they keep anyway.
+ */
+static struct mslab_slab *get_any_partial(struct mslab_cache *s)
+{
+	unsigned int ratio = READ_ONCE(s->remote_node_defrag_ratio);
+	int local = numa_mem_id();
+	struct mslab_slab *slab;
+	int nid;
+
+	if (nr_node_ids == 1 || !ratio || get_cycles() % 1024 > ratio)
+		return NULL;
+	for_each_node_state(nid, N_NORMAL_MEMORY) {
+		struct mslab_node *n = s->node[nid];
+
+		if (nid == local || !n ||
+		    data_race(n->nr_partial) <= READ_ONCE(s->min_partial))
+			continue;
+		slab = get_partial_node(s, n);
+		if (slab)
+			return slab;
+	}
+	return NULL;
+}
+
+/*
+ * A partial slab for a new cpu slab. A caller that named a node gets slabs
+ * of that node only: mslab_cache_alloc_node() promises memory on the node
+ * it was asked for whenever that node has memory. (SLUB may also hand out
+ * another node's partial slab unless __GFP_THISNODE is given.)
+ */
+static struct mslab_slab *get_partial(struct mslab_cache *s, int node)
+{
+	struct mslab_slab *slab;
+	int searchnode = node == NUMA_NO_NODE ? numa_mem_id() : node;
+
+	slab = get_partial_node(s, s->node[searchnode]);
+	if (slab || node != NUMA_NO_NODE)
+		return slab;
+	return get_any_partial(s);
+}
+
+/* === Per-CPU partial lists ============================================== */
+
+/*
+ * Move a chain of cpu partial slabs to their nodes' partial lists (SLUB's
+ * __put_partials()); empty ones beyond min_partial are freed instead.
+ */
+static void put_partials_list(struct mslab_cache *s,
+			      struct mslab_slab *partial_slab)
+{
+	struct mslab_node *n = NULL, *n2;
+	struct mslab_slab *slab, *slab_to_discard = NULL;
+	unsigned long flags = 0;
+
+	while (partial_slab) {
+		slab = partial_slab;
+		partial_slab = slab->next;
+
+		n2 = s->node[mslab_slab_nid(slab)];
+		if (n != n2) {
+			if (n)
+				spin_unlock_irqrestore(&n->list_lock, flags);
+			n = n2;
+			spin_lock_irqsave(&n->list_lock, flags);
+		}
+		/*
+		 * Unfrozen, so remote frees may still lower inuse; once it
+		 * reads 0 nothing is left to free and the slab is ours.
+		 */
+		if (unlikely(!mslab_slab_inuse(slab) &&
+			     n->nr_partial >= READ_ONCE(s->min_partial))) {
+			slab->next = slab_to_discard;
+			slab_to_discard = slab;
+		} else {
+			add_partial(n, slab, DEACTIVATE_TO_TAIL);
+			mslab_stat(s, FREE_ADD_PARTIAL);
+		}
+	}
+	if (n)
+		spin_unlock_irqrestore(&n->list_lock, flags);
+
+	while (slab_to_discard) {
+		slab = slab_to_discard;
+		slab_to_discard = slab_to_discard->next;
+		mslab_stat(s, DEACTIVATE_EMPTY);
+		mslab_discard_slab(s, slab);
+	}
+}
+
+/* Drain this CPU's partial chain to the node lists. */
+static void put_partials(struct mslab_cache *s)
+{
+	struct mslab_slab *partial_slab;
+	unsigned long flags;
+
+	local_lock_irqsave(&s->cpu_slab->lock, flags);
+	partial_slab = this_cpu_read(s->cpu_slab->partial);
+	this_cpu_write(s->cpu_slab->partial, NULL);
+	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+
+	if (partial_slab)
+		put_partials_list(s, partial_slab);
+}
+
+/*
+ * Put a slab with free objects on this CPU's partial chain. With @drain, a
+ * chain already at cpu_partial_slabs first goes to the node lists.
+ */
+static void put_cpu_partial(struct mslab_cache *s, struct mslab_slab *slab,
+			    bool drain)
+{
+	struct mslab_slab *oldslab, *slab_to_put = NULL;
+	unsigned long flags;
+	int slabs = 0;
+
+	local_lock_irqsave(&s->cpu_slab->lock, flags);
+	oldslab = this_cpu_read(s->cpu_slab->partial);
+	if (oldslab) {
+		if (drain &&
+		    oldslab->slabs >= READ_ONCE(s->cpu_partial_slabs)) {
+			slab_to_put = oldslab;
+			oldslab = NULL;
+		} else {
+			slabs = oldslab->slabs;
+		}
+	}
+	slabs++;
+	slab->slabs = slabs;
+	slab->next = oldslab;
+	this_cpu_write(s->cpu_slab->partial, slab);
+	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+
+	if (slab_to_put) {
+		put_partials_list(s, slab_to_put);
+		mslab_stat(s, CPU_PARTIAL_DRAIN);
+	}
+}
+
+/* === Deactivation and flushing ========================================== */
+
+/*
+ * Give up a cpu slab (SLUB's deactivate_slab()): splice the CPU's private
+ * freelist back onto the slab's, unfreeze it, and put it where its fill
+ * says: node partial list, no list (full), or back to the buddy allocator.
+ */
+static void deactivate_slab(struct mslab_cache *s, struct mslab_slab *slab,
+			    void *freelist)
+{
+	struct mslab_node *n = s->node[mslab_slab_nid(slab)];
+	enum mslab_stat_item tail = DEACTIVATE_TO_HEAD;
+	void *freelist_tail = NULL, *iter;
+	struct mslab_slab_state old, new;
+	unsigned long flags;
+	int free_delta = 0;
+
+	if (READ_ONCE(slab->freelist)) {
+		mslab_stat(s, DEACTIVATE_REMOTE_FREES);
+		tail = DEACTIVATE_TO_TAIL;
+	}
+
+	/* Count the CPU's free objects and find the last one. */
+	for (iter = freelist; iter; iter = mslab_get_freepointer(s, iter)) {
+		freelist_tail = iter;
+		free_delta++;
+	}
+
+	do {
+		read_slab_state(slab, &old);
+		new.counters = old.counters;
+		new.frozen = 0;
+		if (freelist_tail) {
+			new.inuse -= free_delta;
+			mslab_set_freepointer(s, freelist_tail, old.freelist);
+			new.freelist = freelist;
+		} else {
+			new.freelist = old.freelist;
+		}
+	} while (!slab_update_freelist(s, slab, old.freelist, old.counters,
+				       new.freelist, new.counters));
+
+	if (!new.inuse && data_race(n->nr_partial) >= READ_ONCE(s->min_partial)) {
+		mslab_stat(s, DEACTIVATE_EMPTY);
+		mslab_discard_slab(s, slab);
+	} else if (new.freelist) {
+		spin_lock_irqsave(&n->list_lock, flags);
+		add_partial(n, slab, tail);
+		spin_unlock_irqrestore(&n->list_lock, flags);
+		mslab_stat(s, tail);
+	} else {
+		mslab_stat(s, DEACTIVATE_FULL);
+	}
+}
+
+/* Take the current CPU's cpu slab away from it and deactivate it. */
+static void flush_slab(struct mslab_cache *s)
+{
+	struct mslab_cpu *c;
+	struct mslab_slab *slab;
+	unsigned long flags;
+	void *freelist;
+
+	local_lock_irqsave(&s->cpu_slab->lock, flags);
+	c = this_cpu_ptr(s->cpu_slab);
+	slab = c->slab;
+	freelist = c->freelist;
+	c->slab = NULL;
+	c->freelist = NULL;
+	c->tid = next_tid(c->tid);
+	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+
+	if (slab) {
+		deactivate_slab(s, slab, freelist);
+		mslab_stat(s, CPUSLAB_FLUSH);
+	}
+}
+
+/**
+ * mslab_flush_cpu() - flush the slabs of a CPU that is dead
+ * @s: the cache
+ * @cpu: a CPU that is offline: nothing runs on it, so no lock is needed
+ *
+ * Context: CPU hotplug teardown, mslab_mutex held.
+ */
+void mslab_flush_cpu(struct mslab_cache *s, unsigned int cpu)
+{
+	struct mslab_cpu *c = per_cpu_ptr(s->cpu_slab, cpu);
+	struct mslab_slab *slab = c->slab, *partial = c->partial;
+	void *freelist = c->freelist;
+
+	c->slab = NULL;
+	c->freelist = NULL;
+	c->partial = NULL;
+	c->tid = next_tid(c->tid);
+	if (slab) {
+		deactivate_slab(s, slab, freelist);
+		mslab_stat(s, CPUSLAB_FLUSH);
+	}
+	if (partial)
+		put_partials_list(s, partial);
+}
+
+struct mslab_flush_work {
+	struct work_struct work;
+	struct mslab_cache *s;
+	bool skip;
+};
+
+/* Serialises users of mslab_flush_work. */
+static DEFINE_MUTEX(mslab_flush_lock);
+static DEFINE_PER_CPU(struct mslab_flush_work, mslab_flush_work);
+/* Per-CPU work items that flush a CPU's slabs on that CPU. */
+static struct workqueue_struct *mslab_flushwq;
+
+static void flush_cpu_slab_work(struct work_struct *w)
+{
+	struct mslab_flush_work *sfw =
+		container_of(w, struct mslab_flush_work, work);
+
+	flush_slab(sfw->s);
+	put_partials(sfw->s);
+}
+
+static bool has_cpu_slab(int cpu, struct mslab_cache *s)
+{
+	struct mslab_cpu *c = per_cpu_ptr(s->cpu_slab, cpu);
+
+	/* Racy: a CPU that gains a slab meanwhile keeps it, as in SLUB. */
+	return data_race(c->slab) || data_race(c->partial);
+}
+
+static void flush_all_cpus_locked(struct mslab_cache *s)
+{
+	struct mslab_flush_work *sfw;
+	unsigned int cpu;
+
+	/* cpus_read_lock() is held (lockdep_assert_cpus_held() is not exported). */
+	mutex_lock(&mslab_flush_lock);
+	for_each_online_cpu(cpu) {
+		sfw = &per_cpu(mslab_flush_work, cpu);
+		if (!has_cpu_slab(cpu, s)) {
+			sfw->skip = true;
+			continue;
+		}
+		INIT_WORK(&sfw->work, flush_cpu_slab_work);
+		sfw->skip = false;
+		sfw->s = s;
+		queue_work_on(cpu, mslab_flushwq, &sfw->work);
+	}
+	for_each_online_cpu(cpu) {
+		sfw = &per_cpu(mslab_flush_work, cpu);
+		if (!sfw->skip)
+			flush_work(&sfw->work);
+	}
+	mutex_unlock(&mslab_flush_lock);
+}
+
+/**
+ * mslab_flush_all() - return every CPU's cpu slab and partial chain
+ * @s: the cache
+ *
+ * Context: process context, may sleep; cpus_read_lock() held.
+ */
+void mslab_flush_all(struct mslab_cache *s)
+{
+	flush_all_cpus_locked(s);
+}
+
+/* === Allocation ========================================================= */
+
+/*
+ * The slow path of allocation (SLUB's ___slab_alloc()), entered with
+ * preemption disabled and @c the current CPU's structure: it may return
+ * with @c stale, as it enables preemption to allocate a new slab.
+ */
+static void *___slab_alloc(struct mslab_cache *s, gfp_t gfpflags, int node,
+			   struct mslab_cpu *c)
+{
+	struct mslab_slab *slab;
+	unsigned long flags;
+	void *freelist;
+
+	mslab_stat(s, ALLOC_SLOWPATH);
+
+reread_slab:
+	slab = READ_ONCE(c->slab);
+	if (!slab) {
+		/* A node without memory cannot satisfy a node constraint. */
+		if (unlikely(node != NUMA_NO_NODE &&
+			     !node_state(node, N_NORMAL_MEMORY)))
+			node = NUMA_NO_NODE;
+		goto new_slab;
+	}
+
+	if (unlikely(!node_match(slab, node))) {
+		if (!node_state(node, N_NORMAL_MEMORY)) {
+			node = NUMA_NO_NODE;
+		} else {
+			mslab_stat(s, ALLOC_NODE_MISMATCH);
+			goto deactivate;
+		}
+	}
+
+	local_lock_irqsave(&s->cpu_slab->lock, flags);
+	if (unlikely(slab != c->slab)) {
+		local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+		goto reread_slab;
+	}
+	freelist = c->freelist;
+	if (freelist)
+		goto load_freelist;
+
+	/* The CPU used up its freelist: take what others freed meanwhile. */
+	freelist = get_freelist(s, slab);
+	if (!freelist) {
+		c->slab = NULL;
+		c->tid = next_tid(c->tid);
+		local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+		mslab_stat(s, DEACTIVATE_BYPASS);
+		goto new_slab;
+	}
+	mslab_stat(s, ALLOC_REFILL);
+
+load_freelist:
+	lockdep_assert_held(this_cpu_ptr(&s->cpu_slab->lock));
+	c->freelist = mslab_get_freepointer(s, freelist);
+	c->tid = next_tid(c->tid);
+	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+	return freelist;
+
+deactivate:
+	local_lock_irqsave(&s->cpu_slab->lock, flags);
+	if (slab != c->slab) {
+		local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+		goto reread_slab;
+	}
+	freelist = c->freelist;
+	c->slab = NULL;
+	c->freelist = NULL;
+	c->tid = next_tid(c->tid);
+	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+	deactivate_slab(s, slab, freelist);
+
+new_slab:
+	while (READ_ONCE(c->partial)) {
+		local_lock_irqsave(&s->cpu_slab->lock, flags);
+		if (unlikely(c->slab)) {
+			local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+			goto reread_slab;
+		}
+		slab = c->partial;
+		if (unlikely(!slab)) {
+			local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+			break;
+		}
+		c->partial = slab->next;
+		if (likely(node_match(slab, node))) {
+			c->slab = slab;
+			freelist = get_freelist(s, slab);
+			mslab_stat(s, CPU_PARTIAL_ALLOC);
+			if (likely(freelist))
+				goto load_freelist;
+			/* Cannot happen: cpu partial slabs have free objects. */
+			c->slab = NULL;
+			local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+			continue;
+		}
+		local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+		slab->next = NULL;
+		put_partials_list(s, slab);
+	}
+
+	slab = get_partial(s, node);
+	if (slab) {
+		freelist = freeze_slab(s, slab);
+		goto retry_load_slab;
+	}
+
+	/* Enable preemption (and interrupts, if allowed) to get pages. */
+	put_cpu_ptr(s->cpu_slab);
+	slab = mslab_new_slab(s, gfpflags, node);
+	c = get_cpu_ptr(s->cpu_slab);
+	if (unlikely(!slab))
+		return NULL;
+
+	freelist = slab->freelist;
+	slab->freelist = NULL;
+
+retry_load_slab:
+	local_lock_irqsave(&s->cpu_slab->lock, flags);
+	if (unlikely(c->slab)) {
+		/* Someone else filled this CPU's slot meanwhile: replace it. */
+		void *flush_freelist = c->freelist;
+		struct mslab_slab *flush_slab = c->slab;
+
+		c->slab = NULL;
+		c->freelist = NULL;
+		c->tid = next_tid(c->tid);
+		local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+		deactivate_slab(s, flush_slab, flush_freelist);
+		mslab_stat(s, CPUSLAB_FLUSH);
+		goto retry_load_slab;
+	}
+	c->slab = slab;
+	goto load_freelist;
+}
+
+static void *__slab_alloc(struct mslab_cache *s, gfp_t gfpflags, int node)
+{
+	struct mslab_cpu *c;
+	void *p;
+
+	/* Stay on this CPU: the slow path works on this CPU's structures. */
+	c = get_cpu_ptr(s->cpu_slab);
+	p = ___slab_alloc(s, gfpflags, node, c);
+	put_cpu_ptr(s->cpu_slab);
+	return p;
+}
+
+#ifdef MSLAB_HAVE_CMPXCHG_DOUBLE
+#ifdef CONFIG_X86_64
+/*
+ * x86's this_cpu_try_cmpxchg128() falls back to an out-of-line emulation for
+ * CPUs without CX16, which the kernel does not export to modules. mslab
+ * refuses to load on such CPUs (mslab_alloc_init()), so it can issue the
+ * %gs-relative cmpxchg16b directly: atomic against this CPU's interrupts,
+ * without a lock prefix, as the kernel's SLUB does.
+ */
+#define mslab_this_cpu_try_cmpxchg128(_var, _ovalp, _nval)		\
+({									\
+	bool success;							\
+	u128 *_oval = (u128 *)(_ovalp);					\
+	union {								\
+		u128 var;						\
+		struct {						\
+			u64 low, high;					\
+		};							\
+	} old__, new__;							\
+									\
+	old__.var = *_oval;						\
+	new__.var = _nval;						\
+	asm volatile("cmpxchg16b " __percpu_arg([var])			\
+		     CC_SET(z)						\
+		     : CC_OUT(z) (success),				\
+		       [var] "+m" (__my_cpu_var(_var)),			\
+		       "+a" (old__.low),				\
+		       "+d" (old__.high)				\
+		     : "b" (new__.low),					\
+		       "c" (new__.high)					\
+		     : "memory");					\
+	if (unlikely(!success))						\
+		*_oval = old__.var;					\
+	likely(success);						\
+})
+#else
+#define mslab_this_cpu_try_cmpxchg128 this_cpu_try_cmpxchg128
+#endif
+
+static inline bool update_cpu_freelist_fast(struct mslab_cache *s,
+					    void *freelist_old,
+					    void *freelist_new,
+					    unsigned long tid)
+{
+	mslab_freelist_aba_t old = { .freelist = freelist_old, .counter = tid };
+	mslab_freelist_aba_t new = {
+		.freelist = freelist_new, .counter = next_tid(tid)
+	};
+
+	return mslab_this_cpu_try_cmpxchg128(s->cpu_slab->freelist_tid.full,
+					     &old.full, new.full);
+}
+
+static __always_inline void *slab_alloc_fast(struct mslab_cache *s, int node)
+{
+	struct mslab_slab *slab;
+	struct mslab_cpu *c;
+	unsigned long tid;
+	void *object, *next;
+
+redo:
+	/*
+	 * Read the tid before the freelist: if this task moves to another
+	 * CPU or is interrupted after these reads, the tid in the cmpxchg
+	 * no longer matches and we retry. The barrier keeps the order.
+	 */
+	c = raw_cpu_ptr(s->cpu_slab);
+	tid = READ_ONCE(c->tid);
+	barrier();
+	object = c->freelist;
+	slab = c->slab;
+	if (unlikely(!object || !slab || !node_match(slab, node)))
+		return NULL;
+	/*
+	 * @object may be taken and reused by an interrupt on this CPU before
+	 * the cmpxchg; the value read is then garbage, but the tid changed and
+	 * the cmpxchg fails.
+	 */
+	next = mslab_get_freepointer(s, object);
+	if (unlikely(!update_cpu_freelist_fast(s, object, next, tid))) {
+		mslab_stat(s, CMPXCHG_DOUBLE_CPU_FAIL);
+		goto redo;
+	}
+	prefetchw(next);
+	mslab_stat(s, ALLOC_FASTPATH);
+	return object;
+}
+#else
+/* Without cmpxchg128 the fast path is the same work under the local lock. */
+static __always_inline void *slab_alloc_fast(struct mslab_cache *s, int node)
+{
+	struct mslab_cpu *c;
+	unsigned long flags;
+	void *object;
+
+	local_lock_irqsave(&s->cpu_slab->lock, flags);
+	c = this_cpu_ptr(s->cpu_slab);
+	object = c->freelist;
+	if (unlikely(!object || !c->slab || !node_match(c->slab, node))) {
+		local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+		return NULL;
+	}
+	c->freelist = mslab_get_freepointer(s, object);
+	c->tid = next_tid(c->tid);
+	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+	mslab_stat(s, ALLOC_FASTPATH);
+	return object;
+}
+#endif
+
+static __always_inline void *slab_alloc_node(struct mslab_cache *s,
+					     gfp_t gfpflags, int node)
+{
+	void *object;
+
+	might_alloc(gfpflags);
+	object = slab_alloc_fast(s, node);
+	if (unlikely(!object))
+		object = __slab_alloc(s, gfpflags, node);
+	if (object && unlikely(gfpflags & __GFP_ZERO))
+		memset(object, 0, s->object_size);
+	return object;
+}
+
+/**
+ * mslab_cache_alloc() - allocate an object from a cache
+ * @s: the cache
+ * @gfpflags: GFP_KERNEL, GFP_ATOMIC, ... as for kmem_cache_alloc(); these
+ *	      decide whether a new slab may be allocated by sleeping, and
+ *	      __GFP_ZERO zeroes the object
+ *
+ * Context: any context @gfpflags allow; the fast path takes no lock.
+ * Return: the object, or NULL when no memory could be had.
+ */
+void *mslab_cache_alloc(struct mslab_cache *s, gfp_t gfpflags)
+{
+	return slab_alloc_node(s, gfpflags, NUMA_NO_NODE);
+}
+EXPORT_SYMBOL_GPL(mslab_cache_alloc);
+
+/**
+ * mslab_cache_alloc_node() - allocate an object on a given NUMA node
+ * @s: the cache
+ * @gfpflags: as for mslab_cache_alloc()
+ * @node: the node, or NUMA_NO_NODE for any
+ *
+ * Context: as mslab_cache_alloc().
+ * Return: an object on @node when @node has memory, or NULL when no memory
+ * could be had.
+ */
+void *mslab_cache_alloc_node(struct mslab_cache *s, gfp_t gfpflags, int node)
+{
+	if (unlikely(node != NUMA_NO_NODE &&
+		     (node < 0 || node >= nr_node_ids || !node_possible(node))))
+		node = NUMA_NO_NODE;
+	return slab_alloc_node(s, gfpflags, node);
+}
+EXPORT_SYMBOL_GPL(mslab_cache_alloc_node);
+
+/* === Free =============================================================== */
+
+/*
+ * Free objects @head..@tail (@cnt of them, linked) to a slab this CPU does
+ * not own (SLUB's __slab_free()).
+ */
+static void __slab_free(struct mslab_cache *s, struct mslab_slab *slab,
+			void *head, void *tail, int cnt, unsigned long addr)
+{
+	struct mslab_node *n = NULL;
+	struct mslab_slab_state old, new;
+	bool on_node_partial = false;
+	unsigned long flags = 0;
+	bool was_frozen;
+
+	mslab_stat(s, FREE_SLOWPATH);
+	do {
+		if (unlikely(n)) {
+			spin_unlock_irqrestore(&n->list_lock, flags);
+			n = NULL;
+		}
+		read_slab_state(slab, &old);
+		if (unlikely(old.freelist == head)) {
+			mslab_report_free_error(s, head, addr, "double free");
+			return;
+		}
+		if (unlikely(old.inuse < cnt)) {
+			mslab_report_free_error(s, head, addr,
+				"double free: more frees than objects in use");
+			return;
+		}
+		mslab_set_freepointer(s, tail, old.freelist);
+		new.counters = old.counters;
+		was_frozen = new.frozen;
+		new.inuse -= cnt;
+		/*
+		 * An unfrozen slab that empties may have to leave its node
+		 * partial list. (One that was full becomes a cpu partial
+		 * below, without the list lock.)
+		 */
+		if (!new.inuse && !was_frozen && old.freelist) {
+			n = s->node[mslab_slab_nid(slab)];
+			spin_lock_irqsave(&n->list_lock, flags);
+			on_node_partial = slab->on_node_partial;
+		}
+	} while (!slab_update_freelist(s, slab, old.freelist, old.counters,
+				       head, new.counters));
+
+	if (likely(!n)) {
+		if (likely(was_frozen))
+			mslab_stat(s, FREE_FROZEN);
+		else if (!old.freelist) {
+			/* A full slab got a free object: a cpu partial now. */
+			put_cpu_partial(s, slab, true);
+			mslab_stat(s, CPU_PARTIAL_FREE);
+		}
+		return;
+	}
+
+	/* Partially free but on a CPU's partial chain: not ours to move. */
+	if (!on_node_partial) {
+		spin_unlock_irqrestore(&n->list_lock, flags);
+		return;
+	}
+
+	if (n->nr_partial >= READ_ONCE(s->min_partial)) {
+		remove_partial(n, slab);
+		mslab_stat(s, FREE_REMOVE_PARTIAL);
+		spin_unlock_irqrestore(&n->list_lock, flags);
+		mslab_discard_slab(s, slab);
+		return;
+	}
+	spin_unlock_irqrestore(&n->list_lock, flags);
+}
+
+#ifdef MSLAB_HAVE_CMPXCHG_DOUBLE
+static __always_inline bool slab_free_fast(struct mslab_cache *s,
+					   struct mslab_slab *slab, void *head,
+					   void *tail, int cnt,
+					   unsigned long addr)
+{
+	struct mslab_cpu *c;
+	unsigned long tid;
+	void **freelist;
+
+redo:
+	/* The same tid protocol as slab_alloc_fast(). */
+	c = raw_cpu_ptr(s->cpu_slab);
+	tid = READ_ONCE(c->tid);
+	barrier();
+	if (unlikely(slab != READ_ONCE(c->slab)))
+		return false;
+	freelist = READ_ONCE(c->freelist);
+	if (unlikely(freelist == head)) {
+		mslab_report_free_error(s, head, addr, "double free");
+		return true;
+	}
+	mslab_set_freepointer(s, tail, freelist);
+	if (unlikely(!update_cpu_freelist_fast(s, freelist, head, tid))) {
+		mslab_stat(s, CMPXCHG_DOUBLE_CPU_FAIL);
+		goto redo;
+	}
+	mslab_stat_add(s, FREE_FASTPATH, cnt);
+	return true;
+}
+#else
+static __always_inline bool slab_free_fast(struct mslab_cache *s,
+					   struct mslab_slab *slab, void *head,
+					   void *tail, int cnt,
+					   unsigned long addr)
+{
+	struct mslab_cpu *c;
+	unsigned long flags;
+
+	local_lock_irqsave(&s->cpu_slab->lock, flags);
+	c = this_cpu_ptr(s->cpu_slab);
+	if (unlikely(slab != c->slab)) {
+		local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+		return false;
+	}
+	if (unlikely(c->freelist == head)) {
+		local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+		mslab_report_free_error(s, head, addr, "double free");
+		return true;
+	}
+	mslab_set_freepointer(s, tail, c->freelist);
+	c->freelist = head;
+	c->tid = next_tid(c->tid);
+	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+	mslab_stat_add(s, FREE_FASTPATH, cnt);
+	return true;
+}
+#endif
+
+static __always_inline void do_slab_free(struct mslab_cache *s,
+					 struct mslab_slab *slab, void *head,
+					 void *tail, int cnt, unsigned long addr)
+{
+	if (!slab_free_fast(s, slab, head, tail, cnt, addr))
+		__slab_free(s, slab, head, tail, cnt, addr);
+}
+
+/*
+ * The slab of an object about to be freed to @s, or NULL after reporting
+ * why @x cannot be: not mslab memory, another cache's object, or not the
+ * start of an object.
+ */
+static struct mslab_slab *free_to_slab(struct mslab_cache *s, void *x,
+				       unsigned long addr)
+{
+	struct mslab_slab *slab = mslab_virt_to_slab(x);
+
+	if (unlikely(!slab)) {
+		mslab_report_free_error(s, x, addr,
+					"not an object allocated by mslab");
+		return NULL;
+	}
+	if (unlikely(slab->cache != s)) {
+		mslab_report_free_error(s, x, addr,
+					"object of cache %s", slab->cache->name);
+		return NULL;
+	}
+	if (unlikely(!mslab_obj_in_slab(s, slab, x))) {
+		mslab_report_free_error(s, x, addr,
+					"not the start of an object");
+		return NULL;
+	}
+	return slab;
+}
+
+/**
+ * mslab_cache_free() - return an object to its cache
+ * @s: the cache the object was allocated from
+ * @obj: the object; NULL is ignored
+ *
+ * A pointer that is not an object of @s (foreign memory, another cache's
+ * object, the middle of an object) and an immediate double free are
+ * reported in the log and ignored, never put on a freelist.
+ *
+ * Context: any; the fast path takes no lock.
+ */
+void mslab_cache_free(struct mslab_cache *s, void *obj)
+{
+	struct mslab_slab *slab;
+
+	if (unlikely(ZERO_OR_NULL_PTR(obj)))
+		return;
+	slab = free_to_slab(s, obj, _RET_IP_);
+	if (likely(slab))
+		do_slab_free(s, slab, obj, obj, 1, _RET_IP_);
+}
+EXPORT_SYMBOL_GPL(mslab_cache_free);
+
+/* === Shrinking ========================================================== */
+
+/* Fill classes that shrink sorts partial lists into (SLUB's value). */
+#define SHRINK_PROMOTE_MAX 32
+
+/**
+ * mslab_shrink_nodes() - free empty node partial slabs, sort the rest
+ * @s: the cache, with its CPUs flushed by the caller
+ *
+ * Every empty slab on a node partial list goes back to the buddy
+ * allocator; the others are sorted so the fullest are used first, which
+ * lets the emptiest drain (SLUB's __kmem_cache_do_shrink()).
+ *
+ * Return: 0 if every node is now free of slabs, 1 otherwise.
+ */
+int mslab_shrink_nodes(struct mslab_cache *s)
+{
+	struct list_head promote[SHRINK_PROMOTE_MAX];
+	struct mslab_slab *slab, *t;
+	struct list_head discard;
+	struct mslab_node *n;
+	unsigned long flags;
+	int node, i, ret = 0;
+
+	for_each_mslab_node(s, node, n) {
+		INIT_LIST_HEAD(&discard);
+		for (i = 0; i < SHRINK_PROMOTE_MAX; i++)
+			INIT_LIST_HEAD(promote + i);
+
+		spin_lock_irqsave(&n->list_lock, flags);
+		list_for_each_entry_safe(slab, t, &n->partial, slab_list) {
+			/* Concurrent frees may lower inuse: an upper bound. */
+			int free = slab->objects - mslab_slab_inuse(slab);
+
+			if (free == slab->objects) {
+				remove_partial(n, slab);
+				list_add(&slab->slab_list, &discard);
+			} else if (free > 0 && free <= SHRINK_PROMOTE_MAX) {
+				list_move(&slab->slab_list, promote + free - 1);
+			}
+		}
+		for (i = SHRINK_PROMOTE_MAX - 1; i >= 0; i--)
+			list_splice(promote + i, &n->partial);
+		spin_unlock_irqrestore(&n->list_lock, flags);
+
+		list_for_each_entry_safe(slab, t, &discard, slab_list)
+			mslab_discard_slab(s, slab);
+		if (atomic_long_read(&n->nr_slabs))
+			ret = 1;
+	}
+	return ret;
+}
+
+/**
+ * mslab_discard_all_slabs() - free every slab of a cache, in use or not
+ * @s: a cache nobody can reach any more (its users are gone)
+ *
+ * Context: module unload only.
+ */
+void mslab_discard_all_slabs(struct mslab_cache *s)
+{
+	struct mslab_slab *slab;
+	struct mslab_node *n;
+	unsigned long flags;
+	int node;
+
+	for_each_mslab_node(s, node, n) {
+		for (;;) {
+			spin_lock_irqsave(&n->list_lock, flags);
+			slab = list_first_entry_or_null(&n->all_slabs,
+							struct mslab_slab,
+							all_list);
+			if (slab && slab->on_node_partial)
+				remove_partial(n, slab);
+			spin_unlock_irqrestore(&n->list_lock, flags);
+			if (!slab)
+				break;
+			mslab_discard_slab(s, slab);
+		}
+	}
+}
+
+/* === CPU hotplug ======================================================== */
+
+static enum cpuhp_state mslab_cpuhp_state;
+
+/* Runs on a surviving CPU once @cpu is dead: nothing else touches its data. */
+static int mslab_cpu_dead(unsigned int cpu)
+{
+	struct mslab_cache *s;
+
+	mutex_lock(&mslab_mutex);
+	list_for_each_entry(s, &mslab_caches, list)
+		mslab_flush_cpu(s, cpu);
+	mutex_unlock(&mslab_mutex);
+	return 0;
+}
+
+int mslab_alloc_init(void)
+{
+	int ret;
+
+#ifdef MSLAB_HAVE_CMPXCHG_DOUBLE
+	if (!mslab_has_cmpxchg_double()) {
+		pr_err("this CPU lacks the double-word cmpxchg mslab was built for\n");
+		return -ENODEV;
+	}
+#endif
+	mslab_flushwq = alloc_workqueue("mslab_flushwq", WQ_MEM_RECLAIM, 0);
+	if (!mslab_flushwq)
+		return -ENOMEM;
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "mm/mslab:dead",
+					NULL, mslab_cpu_dead);
+	if (ret < 0) {
+		destroy_workqueue(mslab_flushwq);
+		return ret;
+	}
+	mslab_cpuhp_state = ret;
+	return 0;
+}
+
+void mslab_alloc_exit(void)
+{
+	cpuhp_remove_state_nocalls(mslab_cpuhp_state);
+	destroy_workqueue(mslab_flushwq);
+}

@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mslab caches: creation with argument checking, destruction, shrinking,
+ * and the list of all caches.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpu.h>
+#include <linux/interrupt.h>
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include <kunit/visibility.h>
+
+#include "mslab.h"
+
+DEFINE_MUTEX(mslab_mutex);	/* Protects mslab_caches; see alloc.c */
+LIST_HEAD(mslab_caches);
+atomic_t mslab_nr_caches = ATOMIC_INIT(0);
+EXPORT_SYMBOL_IF_KUNIT(mslab_nr_caches);
+
+/* The SLAB_* flags mslab implements. */
+#define MSLAB_SUPPORTED_FLAGS (SLAB_HWCACHE_ALIGN | SLAB_RECLAIM_ACCOUNT | \
+			       SLAB_PANIC | SLAB_NO_MERGE | SLAB_CACHE_DMA)
+
+/* Names of the kernel's SLAB_* flags, to refuse an unsupported one by name. */
+static const struct {
+	slab_flags_t flag;
+	const char *name;
+} slab_flag_names[] = {
+	{ SLAB_CONSISTENCY_CHECKS, "SLAB_CONSISTENCY_CHECKS" },
+	{ SLAB_RED_ZONE, "SLAB_RED_ZONE" },
+	{ SLAB_POISON, "SLAB_POISON" },
+	{ SLAB_KMALLOC, "SLAB_KMALLOC" },
+	{ SLAB_STORE_USER, "SLAB_STORE_USER" },
+	{ SLAB_CACHE_DMA32, "SLAB_CACHE_DMA32" },
+	{ SLAB_TYPESAFE_BY_RCU, "SLAB_TYPESAFE_BY_RCU" },
+	{ SLAB_TRACE, "SLAB_TRACE" },
+	{ SLAB_DEBUG_OBJECTS, "SLAB_DEBUG_OBJECTS" },
+	{ SLAB_NOLEAKTRACE, "SLAB_NOLEAKTRACE" },
+	{ SLAB_FAILSLAB, "SLAB_FAILSLAB" },
+	{ SLAB_ACCOUNT, "SLAB_ACCOUNT" },
+	{ SLAB_KASAN, "SLAB_KASAN" },
+	{ SLAB_NO_USER_FLAGS, "SLAB_NO_USER_FLAGS" },
+	{ SLAB_SKIP_KFENCE, "SLAB_SKIP_KFENCE" },
+	{ SLAB_RECLAIM_ACCOUNT, "SLAB_RECLAIM_ACCOUNT" },
+};
+
+static const char *unsupported_flag_name(slab_flags_t flags)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(slab_flag_names); i++)
+		if (slab_flag_names[i].flag & flags)
+			return slab_flag_names[i].name;
+	return "an unknown flag";
+}
+
+static struct mslab_cache *find_cache(const char *name)
+{
+	struct mslab_cache *s;
+
+	lockdep_assert_held(&mslab_mutex);
+	list_for_each_entry(s, &mslab_caches, list)
+		if (!strcmp(s->name, name))
+			return s;
+	return NULL;
+}
+
+/* Refuse what kmem_cache_create() would refuse, saying why. */
+static int check_create_args(const char *name, unsigned int size,
+			     unsigned int align, slab_flags_t flags)
+{
+	slab_flags_t unsupported = flags & ~MSLAB_SUPPORTED_FLAGS;
+
+	if (!name || !*name) {
+		pr_err("mslab_cache_create: a cache needs a name\n");
+		return -EINVAL;
+	}
+	if (strchr(name, '/')) {
+		pr_err("mslab_cache_create: cache %s: '/' is not allowed in a name\n",
+		       name);
+		return -EINVAL;
+	}
+	if (in_interrupt()) {
+		pr_err("mslab_cache_create: cache %s: called from interrupt context\n",
+		       name);
+		return -EINVAL;
+	}
+	if (!size) {
+		pr_err("mslab_cache_create: cache %s: object size 0\n", name);
+		return -EINVAL;
+	}
+	if (size > (PAGE_SIZE << MSLAB_MAX_ORDER)) {
+		pr_err("mslab_cache_create: cache %s: object size %u exceeds %lu, the largest slab\n",
+		       name, size, PAGE_SIZE << MSLAB_MAX_ORDER);
+		return -E2BIG;
+	}
+	if (align && !is_power_of_2(align)) {
+		pr_err("mslab_cache_create: cache %s: alignment %u is not a power of two\n",
+		       name, align);
+		return -EINVAL;
+	}
+	if (align > PAGE_SIZE) {
+		pr_err("mslab_cache_create: cache %s: alignment %u exceeds a page\n",
+		       name, align);
+		return -EINVAL;
+	}
+	if (unsupported) {
+		pr_err("mslab_cache_create: cache %s: %s (%#lx) is not supported\n",
+		       name, unsupported_flag_name(unsupported),
+		       (unsigned long)(__force unsigned int)unsupported);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void free_cache_nodes(struct mslab_cache *s)
+{
+	int node;
+
+	for (node = 0; node < nr_node_ids; node++)
+		kfree(s->node[node]);
+}
+
+static int init_cache_nodes(struct mslab_cache *s)
+{
+	int node;
+
+	for_each_node(node) {
+		struct mslab_node *n = kzalloc_node(sizeof(*n), GFP_KERNEL, node);
+
+		if (!n)
+			return -ENOMEM;
+		spin_lock_init(&n->list_lock);
+		INIT_LIST_HEAD(&n->partial);
+		INIT_LIST_HEAD(&n->all_slabs);
+		atomic_long_set(&n->nr_slabs, 0);
+		atomic_long_set(&n->total_objects, 0);
+		s->node[node] = n;
+	}
+	return 0;
+}
+
+/**
+ * mslab_free_cache() - free a cache's structures
+ * @s: a cache with no slab left, off mslab_caches
+ *
+ * Called by the cache kobject's release, or directly when creation fails
+ * before the kobject exists.
+ */
+void mslab_free_cache(struct mslab_cache *s)
+{
+	free_percpu(s->cpu_slab);
+	free_cache_nodes(s);
+	kfree_const(s->name);
+	kfree(s);
+}
+
+static struct mslab_cache *create_cache(const char *name, unsigned int size,
+					unsigned int align, slab_flags_t flags,
+					void (*ctor)(void *))
+{
+	struct mslab_cache *s;
+	int err;
+
+	s = kzalloc(struct_size(s, node, nr_node_ids), GFP_KERNEL);
+	if (!s)
+		return ERR_PTR(-ENOMEM);
+	s->flags = flags;
+	s->ctor = ctor;
+	s->refcount = 1;
+	/* SLUB's default: 100% in sysfs, stored out of 1024. */
+	s->remote_node_defrag_ratio = 1000;
+	err = mslab_calculate_geometry(s, size, align);
+	if (err) {
+		pr_err("mslab_cache_create: cache %s: object size %u does not fit a slab\n",
+		       name, size);
+		kfree(s);
+		return ERR_PTR(err);
+	}
+
+	err = -ENOMEM;
+	s->name = kstrdup_const(name, GFP_KERNEL);
+	s->cpu_slab = __alloc_percpu(sizeof(struct mslab_cpu),
+				     2 * sizeof(void *));
+	if (!s->name || !s->cpu_slab || init_cache_nodes(s))
+		goto fail;
+	mslab_init_cpu_slabs(s);
+
+	err = mslab_sysfs_add(s);
+	if (err)
+		return ERR_PTR(err);	/* The kobject's release freed @s. */
+	list_add(&s->list, &mslab_caches);
+	atomic_inc(&mslab_nr_caches);
+	return s;
+fail:
+	mslab_free_cache(s);
+	return ERR_PTR(err);
+}
+
+/**
+ * mslab_cache_create() - create a cache
+ * @name: a unique name, shown in /sys/kernel/mslab/ and the logs; copied
+ * @size: object size in bytes, 1 to 8 pages
+ * @align: required object alignment: 0 or a power of two up to a page
+ * @flags: the kernel's SLAB_* flags; SLAB_HWCACHE_ALIGN,
+ *	   SLAB_RECLAIM_ACCOUNT, SLAB_PANIC, SLAB_NO_MERGE and SLAB_CACHE_DMA
+ *	   are supported, any other is refused
+ * @ctor: constructor run once on each object when its slab is populated,
+ *	  or NULL
+ *
+ * As kmem_cache_create(): the geometry (order, objects per slab, stride) is
+ * that of SLUB 6.12 for the same arguments.
+ *
+ * Context: process context; may sleep.
+ * Return: the cache, or NULL with the reason in the log (a panic instead
+ * with SLAB_PANIC).
+ */
+struct mslab_cache *mslab_cache_create(const char *name, unsigned int size,
+				       unsigned int align, slab_flags_t flags,
+				       void (*ctor)(void *))
+{
+	struct mslab_cache *s;
+	int err;
+
+	err = check_create_args(name, size, align, flags);
+	if (err) {
+		s = ERR_PTR(err);
+		goto out;
+	}
+
+	mutex_lock(&mslab_mutex);
+	if (find_cache(name)) {
+		pr_err("mslab_cache_create: cache %s already exists\n", name);
+		s = ERR_PTR(-EEXIST);
+	} else {
+		s = create_cache(name, size, align, flags, ctor);
+	}
+	mutex_unlock(&mslab_mutex);
+out:
+	if (IS_ERR(s)) {
+		if (flags & SLAB_PANIC)
+			panic("mslab_cache_create: cannot create cache %s: %pe\n",
+			      name ?: "(null)", s);
+		return NULL;
+	}
+	return s;
+}
+EXPORT_SYMBOL_GPL(mslab_cache_create);
+
+/**
+ * mslab_count_inuse() - objects of a cache in use, exactly
+ * @s: the cache, with its CPUs flushed so cpu freelists hold nothing
+ *
+ * Return: the sum of inuse over every slab of every node.
+ */
+unsigned long mslab_count_inuse(struct mslab_cache *s)
+{
+	struct mslab_slab *slab;
+	struct mslab_node *n;
+	unsigned long flags, x = 0;
+	int node;
+
+	for_each_mslab_node(s, node, n) {
+		spin_lock_irqsave(&n->list_lock, flags);
+		list_for_each_entry(slab, &n->all_slabs, all_list)
+			x += mslab_slab_inuse(slab);
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+	return x;
+}
+EXPORT_SYMBOL_IF_KUNIT(mslab_count_inuse);
+
+/**
+ * mslab_cache_shrink() - release the memory a cache holds but does not use
+ * @s: the cache
+ *
+ * Flushes every CPU's slabs, frees every empty slab and sorts the partial
+ * lists fullest first, as kmem_cache_shrink().
+ *
+ * Context: process context; may sleep.
+ * Return: 0.
+ */
+int mslab_cache_shrink(struct mslab_cache *s)
+{
+	cpus_read_lock();
+	mslab_flush_all(s);
+	mslab_shrink_nodes(s);
+	cpus_read_unlock();
+	return 0;
+}
+EXPORT_SYMBOL_GPL(mslab_cache_shrink);
+
+/**
+ * mslab_cache_destroy() - destroy a cache
+ * @s: the cache, or NULL
+ *
+ * Every slab goes back to the buddy allocator. If objects are still
+ * allocated, their memory is left alone: the cache is kept (leaked) with
+ * everything a live object needs, and the log names the cache and the count
+ * of live objects, as kmem_cache_destroy() does.
+ *
+ * Context: process context; may sleep.
+ */
+void mslab_cache_destroy(struct mslab_cache *s)
+{
+	unsigned long live;
+
+	if (!s)
+		return;
+
+	cpus_read_lock();
+	mutex_lock(&mslab_mutex);
+	mslab_flush_all(s);
+	mslab_shrink_nodes(s);
+	live = mslab_count_inuse(s);
+	if (live) {
+		if (!s->leaked)
+			pr_err("mslab_cache_destroy %s: %lu objects remaining; cache leaked\n",
+			       s->name, live);
+		s->leaked = true;
+		mutex_unlock(&mslab_mutex);
+		cpus_read_unlock();
+		return;
+	}
+	list_del(&s->list);
+	atomic_dec(&mslab_nr_caches);
+	mutex_unlock(&mslab_mutex);
+	cpus_read_unlock();
+
+	/* Frees @s once the last sysfs reader is gone. */
+	mslab_sysfs_remove(s);
+}
+EXPORT_SYMBOL_GPL(mslab_cache_destroy);
+
+/**
+ * mslab_cache_size() - the object size of a cache
+ * @s: the cache
+ *
+ * Return: the size the cache was created with, as kmem_cache_size().
+ */
+unsigned int mslab_cache_size(struct mslab_cache *s)
+{
+	return s->object_size;
+}
+EXPORT_SYMBOL_GPL(mslab_cache_size);
+
+/**
+ * mslab_cache_exit() - free what client modules left behind at unload
+ *
+ * Client modules depend on mslab's symbols, so they are all gone by now:
+ * nothing can reach a remaining cache. Report each and free its memory, so
+ * no page stays allocated after rmmod.
+ */
+void mslab_cache_exit(void)
+{
+	struct mslab_cache *s, *t;
+
+	cpus_read_lock();
+	mutex_lock(&mslab_mutex);
+	list_for_each_entry_safe(s, t, &mslab_caches, list) {
+		unsigned long live;
+
+		mslab_flush_all(s);
+		live = mslab_count_inuse(s);
+
+		pr_err("unload: cache %s was not destroyed (%lu objects in use); freeing it\n",
+		       s->name, live);
+		list_del(&s->list);
+		atomic_dec(&mslab_nr_caches);
+		mslab_discard_all_slabs(s);
+		mslab_sysfs_remove(s);
+	}
+	mutex_unlock(&mslab_mutex);
+	cpus_read_unlock();
+}

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mslab cache geometry: object layout, alignment and slab order, computed
+ * once at create time with SLUB 6.12's rules (mm/slub.c: calculate_sizes(),
+ * calculate_order(), calc_slab_order(); mm/slab_common.c:
+ * calculate_alignment()), so that a cache has the same order, objects per
+ * slab and stride as the kernel's cache created with the same arguments.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cache.h>
+#include <linux/cpumask.h>
+#include <linux/log2.h>
+#include <linux/minmax.h>
+#include <linux/slab.h>
+
+#include <kunit/visibility.h>
+
+#include "mslab.h"
+
+/**
+ * mslab_calculate_alignment() - object alignment for a new cache
+ * @flags: SLAB_* flags of the cache
+ * @align: alignment the creator asked for (0 or a power of two)
+ * @size: object size
+ *
+ * SLAB_HWCACHE_ALIGN aligns to a cache line, or to a fraction of one for
+ * objects small enough to share a line, but never below @align.
+ *
+ * Return: the alignment, at least a word.
+ */
+unsigned int mslab_calculate_alignment(slab_flags_t flags,
+							unsigned int align,
+							unsigned int size)
+{
+	if (flags & SLAB_HWCACHE_ALIGN) {
+		unsigned int ralign = cache_line_size();
+
+		while (size <= ralign / 2)
+			ralign /= 2;
+		align = max(align, ralign);
+	}
+	align = max_t(unsigned int, align, ARCH_SLAB_MINALIGN);
+	return ALIGN(align, sizeof(void *));
+}
+EXPORT_SYMBOL_IF_KUNIT(mslab_calculate_alignment);
+
+/* The smallest order in range whose leftover is at most 1/@fract. */
+static unsigned int calc_slab_order(unsigned int size, unsigned int min_order,
+				    unsigned int max_order, unsigned int fract)
+{
+	unsigned int order;
+
+	for (order = min_order; order <= max_order; order++) {
+		unsigned int slab_size = (unsigned int)PAGE_SIZE << order;
+
+		if (slab_size % size <= slab_size / fract)
+			break;
+	}
+	return order;
+}
+
+/**
+ * mslab_calculate_order() - preferred slab order for an object stride
+ * @size: object stride
+ *
+ * SLUB's rule: enough objects per slab for the machine's CPU count
+ * (4 * (fls(cpus) + 1)), then the smallest order up to MSLAB_MAX_ORDER
+ * wasting at most 1/16 of the slab, else 1/8, 1/4, 1/2.
+ *
+ * Return: the order, or -E2BIG when one object does not fit a slab of
+ * MSLAB_MAX_ORDER.
+ */
+int mslab_calculate_order(unsigned int size)
+{
+	unsigned int nr_cpus, min_objects, max_objects, min_order, order;
+	unsigned int fraction;
+
+	if (get_order(size) > MSLAB_MAX_ORDER)
+		return -E2BIG;
+	/* As SLUB: present CPUs, unless the arch reports only one so far. */
+	nr_cpus = num_present_cpus();
+	if (nr_cpus <= 1)
+		nr_cpus = nr_cpu_ids;
+	min_objects = 4 * (fls(nr_cpus) + 1);
+	max_objects = max(mslab_order_objects(MSLAB_MAX_ORDER, size), 1U);
+	min_objects = min(min_objects, max_objects);
+
+	min_order = get_order(min_objects * size);
+	if (mslab_order_objects(min_order, size) > MSLAB_MAX_OBJS_PER_SLAB)
+		return get_order(size * MSLAB_MAX_OBJS_PER_SLAB) - 1;
+
+	for (fraction = 16; fraction > 1; fraction /= 2) {
+		order = calc_slab_order(size, min_order, MSLAB_MAX_ORDER,
+					fraction);
+		if (order <= MSLAB_MAX_ORDER)
+			return order;
+	}
+	return get_order(size);
+}
+EXPORT_SYMBOL_IF_KUNIT(mslab_calculate_order);
+
+/* SLUB's set_cpu_partial(): objects kept on each CPU's partial list. */
+static void set_cpu_partial(struct mslab_cache *s)
+{
+	unsigned int nr_objects;
+
+	if (s->size >= PAGE_SIZE)
+		nr_objects = 6;
+	else if (s->size >= 1024)
+		nr_objects = 24;
+	else if (s->size >= 256)
+		nr_objects = 52;
+	else
+		nr_objects = 120;
+	s->cpu_partial = nr_objects;
+	/* Partial slabs are assumed half full: two slabs' worth per limit. */
+	s->cpu_partial_slabs = DIV_ROUND_UP(nr_objects * 2,
+					    mslab_oo_objects(s->oo));
+}
+
+/**
+ * mslab_calculate_geometry() - lay out a new cache's objects and slabs
+ * @s: the cache, with flags, ctor and object_size set
+ * @size: object size
+ * @align: requested alignment (0 or a power of two)
+ *
+ * The free pointer lives in the middle of a free object, away from the
+ * edges that buffer overflows hit first; a cache with a constructor keeps
+ * constructed state in free objects, so its free pointer moves past the
+ * object.
+ *
+ * Return: 0, or -E2BIG when an object does not fit a slab of the largest
+ * order.
+ */
+int mslab_calculate_geometry(struct mslab_cache *s, unsigned int size,
+			     unsigned int align)
+{
+	unsigned int stride;
+	int order;
+
+	s->object_size = size;
+	s->align = mslab_calculate_alignment(s->flags, align, size);
+
+	stride = ALIGN(size, sizeof(void *));
+	s->inuse = stride;
+	if (s->ctor) {
+		s->offset = stride;
+		stride += sizeof(void *);
+	} else {
+		s->offset = ALIGN_DOWN(size / 2, sizeof(void *));
+	}
+	stride = ALIGN(stride, s->align);
+	s->size = stride;
+	s->reciprocal_size = reciprocal_value(stride);
+
+	order = mslab_calculate_order(stride);
+	if (order < 0)
+		return order;
+
+	s->allocflags = __GFP_COMP;
+	if (s->flags & SLAB_CACHE_DMA)
+		s->allocflags |= GFP_DMA;
+	if (s->flags & SLAB_RECLAIM_ACCOUNT)
+		s->allocflags |= __GFP_RECLAIMABLE;
+
+	s->oo = mslab_oo_make(order, stride);
+	s->min = mslab_oo_make(get_order(stride), stride);
+	s->max = s->oo.x > s->min.x ? s->oo : s->min;
+
+	s->min_partial = clamp_t(unsigned long, ilog2(stride) / 2,
+				 MSLAB_MIN_PARTIAL, MSLAB_MAX_PARTIAL);
+	set_cpu_partial(s);
+	return 0;
+}

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mslab slabs: blocks of 2^order pages from the buddy allocator, carved into
+ * objects, with mslab's own descriptor.
+ *
+ * The kernel's struct slab and PG_slab belong to the kernel's SLUB, so an
+ * mslab slab is an ordinary compound page whose head page's private field
+ * points to a struct mslab_slab; the descriptor points back at the page.
+ * mslab_virt_to_slab() checks both directions, which makes freeing a pointer
+ * mslab never handed out a clean error instead of a corruption. Pages go
+ * back to the buddy allocator with private cleared, as they came.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include <kunit/visibility.h>
+
+#include "mslab.h"
+
+/* Descriptors come from a kernel cache: mslab cannot allocate its own. */
+static struct kmem_cache *mslab_slab_desc_cache;
+
+atomic_long_t mslab_pages_held = ATOMIC_LONG_INIT(0);
+EXPORT_SYMBOL_IF_KUNIT(mslab_pages_held);
+atomic_t mslab_fail_order = ATOMIC_INIT(0);
+EXPORT_SYMBOL_IF_KUNIT(mslab_fail_order);
+atomic_t mslab_fail_slab = ATOMIC_INIT(0);
+EXPORT_SYMBOL_IF_KUNIT(mslab_fail_slab);
+
+/* Consume one injected failure from @counter, if any is pending. */
+static bool should_fail(atomic_t *counter)
+{
+	return atomic_add_unless(counter, -1, 0);
+}
+
+/**
+ * mslab_virt_to_slab() - find the mslab slab holding an address
+ * @x: any address
+ *
+ * Return: the slab, or NULL when @x is not in memory mslab allocated.
+ */
+struct mslab_slab *mslab_virt_to_slab(const void *x)
+{
+	struct mslab_slab *slab;
+	struct page *page;
+
+	if (unlikely(!virt_addr_valid(x)))
+		return NULL;
+	page = compound_head(virt_to_page(x));
+	/* The kernel's own slab pages reuse the private word for counters. */
+	if (unlikely(PageSlab(page)))
+		return NULL;
+	slab = (struct mslab_slab *)page_private(page);
+	if (unlikely(!slab || !virt_addr_valid(slab)))
+		return NULL;
+	if (unlikely(READ_ONCE(slab->page) != page))
+		return NULL;
+	return slab;
+}
+EXPORT_SYMBOL_IF_KUNIT(mslab_virt_to_slab);
+
+/**
+ * mslab_obj_in_slab() - is @obj the start of an object of @slab?
+ * @s: the slab's cache
+ * @slab: the slab
+ * @obj: address to check
+ *
+ * Return: true when @obj is exactly the start of one of the slab's objects.
+ */
+bool mslab_obj_in_slab(struct mslab_cache *s, struct mslab_slab *slab,
+		       const void *obj)
+{
+	unsigned long off = obj - slab->base;
+	unsigned int idx;
+
+	if (obj < slab->base || off >= (unsigned long)slab->objects * s->size)
+		return false;
+	idx = reciprocal_divide(off, s->reciprocal_size);
+	return (unsigned long)idx * s->size == off;
+}
+
+static struct page *alloc_slab_page(gfp_t flags, int node, unsigned int order)
+{
+	if (node == NUMA_NO_NODE)
+		return alloc_pages(flags, order);
+	return alloc_pages_node(node, flags, order);
+}
+
+/*
+ * Allocate the pages of a new slab: the preferred order first, quietly and
+ * without retrying hard; the minimum order (one object) if that fails.
+ */
+static struct page *allocate_slab_pages(struct mslab_cache *s, gfp_t flags,
+					int node, struct mslab_oo *oo)
+{
+	struct page *page = NULL;
+	gfp_t alloc_gfp;
+
+	flags |= s->allocflags;
+	if (should_fail(&mslab_fail_slab))
+		return NULL;
+
+	*oo = s->oo;
+	alloc_gfp = flags;
+	if (mslab_oo_order(s->oo) > mslab_oo_order(s->min))
+		alloc_gfp = (flags | __GFP_NOWARN | __GFP_NORETRY) &
+			    ~__GFP_NOFAIL;
+	if (!should_fail(&mslab_fail_order))
+		page = alloc_slab_page(alloc_gfp, node, mslab_oo_order(*oo));
+	if (unlikely(!page)) {
+		*oo = s->min;
+		page = alloc_slab_page(flags, node, mslab_oo_order(*oo));
+		if (unlikely(!page))
+			return NULL;
+		mslab_stat(s, ORDER_FALLBACK);
+	}
+	return page;
+}
+
+/*
+ * Link every object into a freelist in address order, running the
+ * constructor on each: SLUB constructs objects once, when a slab is
+ * populated, and never again while they cycle through the cache.
+ */
+static void *build_freelist(struct mslab_cache *s, void *base,
+			    unsigned int objects)
+{
+	void *p = base;
+	unsigned int i;
+
+	for (i = 0; i < objects; i++, p += s->size) {
+		if (s->ctor)
+			s->ctor(p);
+		mslab_set_freepointer(s, p, i + 1 < objects ? p + s->size : NULL);
+	}
+	return base;
+}
+
+/**
+ * mslab_new_slab() - allocate and populate a new slab
+ * @s: the cache
+ * @flags: gfp flags of the allocation that needs the slab
+ * @node: preferred node, or NUMA_NO_NODE
+ *
+ * The slab comes back frozen with all objects in use, its freelist in
+ * slab->freelist for the caller to take: the state of a new cpu slab.
+ *
+ * Context: may sleep if @flags allow it; no mslab lock held.
+ * Return: the slab, or NULL when no memory could be had.
+ */
+struct mslab_slab *mslab_new_slab(struct mslab_cache *s, gfp_t flags, int node)
+{
+	struct mslab_slab *slab;
+	struct mslab_node *n;
+	struct mslab_oo oo;
+	struct page *page;
+	unsigned long irqflags;
+	gfp_t desc_gfp;
+
+	/* Zeroing is per object; highmem pages have no permanent address. */
+	flags &= ~(__GFP_ZERO | __GFP_HIGHMEM | __GFP_DMA32);
+	desc_gfp = flags & (GFP_KERNEL | GFP_ATOMIC | __GFP_NOWARN);
+	slab = kmem_cache_zalloc(mslab_slab_desc_cache, desc_gfp);
+	if (unlikely(!slab))
+		return NULL;
+
+	page = allocate_slab_pages(s, flags, node, &oo);
+	if (unlikely(!page)) {
+		kmem_cache_free(mslab_slab_desc_cache, slab);
+		return NULL;
+	}
+
+	slab->cache = s;
+	slab->base = page_address(page);
+	slab->order = mslab_oo_order(oo);
+	slab->node = page_to_nid(page);
+	slab->objects = mslab_oo_objects(oo);
+	slab->inuse = slab->objects;
+	slab->frozen = 1;
+	slab->freelist = build_freelist(s, slab->base, slab->objects);
+#ifndef MSLAB_HAVE_CMPXCHG_DOUBLE
+	spin_lock_init(&slab->lock);
+#endif
+	/* Publish: lookups check page->private, then slab->page. */
+	WRITE_ONCE(slab->page, page);
+	set_page_private(page, (unsigned long)slab);
+
+	n = s->node[slab->node];
+	spin_lock_irqsave(&n->list_lock, irqflags);
+	list_add(&slab->all_list, &n->all_slabs);
+	spin_unlock_irqrestore(&n->list_lock, irqflags);
+	atomic_long_inc(&n->nr_slabs);
+	atomic_long_add(slab->objects, &n->total_objects);
+	atomic_long_add(1L << slab->order, &mslab_pages_held);
+	mslab_stat(s, ALLOC_SLAB);
+	return slab;
+}
+
+/**
+ * mslab_discard_slab() - give an empty slab's pages back to the buddy allocator
+ * @s: the cache
+ * @slab: a slab on no list and with no object in use
+ *
+ * Context: any; takes the slab's node list_lock.
+ */
+void mslab_discard_slab(struct mslab_cache *s, struct mslab_slab *slab)
+{
+	struct mslab_node *n = s->node[slab->node];
+	struct page *page = slab->page;
+	unsigned long flags;
+
+	spin_lock_irqsave(&n->list_lock, flags);
+	list_del(&slab->all_list);
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	atomic_long_dec(&n->nr_slabs);
+	atomic_long_sub(slab->objects, &n->total_objects);
+	atomic_long_sub(1L << slab->order, &mslab_pages_held);
+
+	set_page_private(page, 0);
+	WRITE_ONCE(slab->page, NULL);
+	__free_pages(page, slab->order);
+	kmem_cache_free(mslab_slab_desc_cache, slab);
+	mslab_stat(s, FREE_SLAB);
+}
+
+int mslab_slab_init(void)
+{
+	/*
+	 * Type-stable under RCU: sysfs and debugfs readers look at other
+	 * CPUs' slabs without their locks, and a descriptor freed meanwhile
+	 * must still read as a descriptor.
+	 */
+	mslab_slab_desc_cache = kmem_cache_create("mslab_slab",
+						  sizeof(struct mslab_slab),
+						  sizeof(mslab_freelist_aba_t),
+						  SLAB_TYPESAFE_BY_RCU, NULL);
+	if (!mslab_slab_desc_cache) {
+		pr_err("cannot create the slab descriptor cache\n");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void mslab_slab_exit(void)
+{
+	kmem_cache_destroy(mslab_slab_desc_cache);
+}

@@ -1,0 +1,158 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run shell commands in a QEMU VM booting Debian's 6.12 kernel.
+#
+#   scripts/vm-run.sh [-t TIMEOUT_S] [-n NAME] [-a KERNEL_ARGS]
+#                     [-m MODULE.ko]... [--] 'shell command'...
+#
+# This is the SMP/NUMA twin of the UML runtime (scripts/kunit.sh): 4 vCPUs in
+# two sockets, one NUMA node per socket, under TCG since there is no KVM. The
+# initramfs is a static busybox with scripts/vm-init.sh as /init, the given
+# modules in /modules/ and selftests/ in /selftests/. It is cached in
+# $MSLAB_CACHE/vm, keyed by a hash of those inputs; the commands travel in a
+# second, per-run cpio appended to it as /cmds.sh.
+#
+# The commands run in order under busybox sh; the first one that fails ends
+# the run. The console goes to stdout and $MSLAB_RESULTS/NAME-console.log.
+# The exit status is that of the commands, but non-zero whenever the VM did
+# not print vm-init.sh's sentinel (panic, hang, timeout: 124) or the console
+# holds kernel reports (mslab_splats): those print their lines and exit 1
+# when the commands themselves succeeded.
+set -euo pipefail
+
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	sed -n '6,7s/^#  *//p' "$0" >&2
+	exit 2
+}
+
+timeout_s=${MSLAB_VM_TIMEOUT:-300}
+name=vm
+extra_args=
+modules=()
+while getopts 't:n:a:m:h' opt; do
+	case $opt in
+	t) timeout_s=$OPTARG ;;
+	n) name=$OPTARG ;;
+	a) extra_args=$OPTARG ;;
+	m) [ -f "$OPTARG" ] || die "no such module: $OPTARG"
+	   modules+=("$(realpath "$OPTARG")") ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -gt 0 ] || usage
+
+abi=$(mslab_abi)
+kernel=/boot/vmlinuz-$abi-amd64
+[ -f "$kernel" ] || die "$kernel is missing (run scripts/setup.sh)"
+busybox=/bin/busybox
+[ -x "$busybox" ] || die "$busybox is missing (install busybox-static)"
+command -v qemu-system-x86_64 >/dev/null ||
+	die "qemu-system-x86_64 is missing (install qemu-system-x86)"
+
+vmdir="$MSLAB_CACHE/vm"
+mkdir -p "$vmdir" "$MSLAB_RESULTS"
+tmp=$(mktemp -d "$vmdir/run.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# Files of selftests/ that go into the image: not build products.
+selftest_files() {
+	(cd "$MSLAB_ROOT" && find selftests -type f \
+		! -name '*.o' ! -name '*.ko' ! -name '*.mod' ! -name '*.mod.c' \
+		! -name '*.cmd' ! -name '*.order' ! -name 'Module.symvers' \
+		! -name '.*' -print | LC_ALL=C sort)
+}
+
+# The base image: everything but the commands.
+key=$({
+	sha256sum "$busybox" "$MSLAB_ROOT/scripts/vm-init.sh" | cut -d' ' -f1
+	selftest_files | while read -r f; do
+		echo "$f $(sha256sum <"$MSLAB_ROOT/$f" | cut -d' ' -f1)"
+	done
+	for m in "${modules[@]}"; do
+		echo "$(basename "$m") $(sha256sum <"$m" | cut -d' ' -f1)"
+	done
+} | sha256sum | cut -c1-16)
+base="$vmdir/initramfs-$key.cpio.gz"
+if [ ! -f "$base" ]; then
+	log "building initramfs $base"
+	root="$tmp/root"
+	mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,modules}
+	cp "$busybox" "$root/bin/busybox"
+	cp "$MSLAB_ROOT/scripts/vm-init.sh" "$root/init"
+	chmod 755 "$root/init"
+	# Without /dev/console the kernel starts init with no stdio.
+	mknod "$root/dev/console" c 5 1 2>/dev/null ||
+		log "cannot mknod /dev/console (not root?): init reopens it"
+	for m in "${modules[@]}"; do
+		cp "$m" "$root/modules/"
+	done
+	selftest_files | while read -r f; do
+		mkdir -p "$root/$(dirname "$f")"
+		cp "$MSLAB_ROOT/$f" "$root/$f"
+	done
+	(cd "$root" && find . | LC_ALL=C sort |
+		cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$tmp/base.cpio.gz"
+	mv "$tmp/base.cpio.gz" "$base"
+	# Keep the few most recent images.
+	ls -t "$vmdir"/initramfs-*.cpio.gz | tail -n +9 | xargs -r rm -f
+fi
+touch "$base"
+
+# The commands: each runs in turn, the first failure is the run's status.
+mkdir "$tmp/cmds"
+{
+	for c in "$@"; do
+		printf '%s\n' "$c"
+		printf '__rc=$?; [ "$__rc" -eq 0 ] || exit "$__rc"\n'
+	done
+} >"$tmp/cmds/cmds.sh"
+(cd "$tmp/cmds" && echo cmds.sh | cpio -o -H newc -R 0:0 --quiet | gzip -1) \
+	>"$tmp/cmds.cpio.gz"
+# The kernel unpacks concatenated archives in order.
+cat "$base" "$tmp/cmds.cpio.gz" >"$tmp/initramfs.cpio.gz"
+
+# Sockets match the NUMA nodes: with plain -smp 4 the kernel WARNs that an
+# LLC sibling sits on another node. -cpu max offers cmpxchg16b (cx16) under
+# TCG; the default qemu64 model does not, and mslab needs it.
+log_file="$MSLAB_RESULTS/$name-console.log"
+log "booting $kernel (timeout ${timeout_s}s, console in $log_file)"
+start=$(date +%s.%N)
+set +e
+timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
+	-nographic -no-reboot -nic none \
+	-cpu max -m 2G -smp 4,sockets=2,cores=2,threads=1 \
+	-object memory-backend-ram,id=m0,size=1G \
+	-object memory-backend-ram,id=m1,size=1G \
+	-numa node,nodeid=0,cpus=0-1,memdev=m0 \
+	-numa node,nodeid=1,cpus=2-3,memdev=m1 \
+	-kernel "$kernel" -initrd "$tmp/initramfs.cpio.gz" \
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=7 rdinit=/init $extra_args" \
+	</dev/null 2>&1 | tr -d '\r' | tee "$log_file"
+qemu_rc=${PIPESTATUS[0]}
+set -e
+# The console's last line ("reboot: Power down") has no newline.
+[ -z "$(tail -c 1 "$log_file")" ] || echo
+end=$(date +%s.%N)
+log "VM ran for $(awk "BEGIN { printf \"%.1f\", $end - $start }")s"
+
+rc=$(grep -a -o 'mslab-vm: exit=[0-9]*' "$log_file" | tail -n 1 | cut -d= -f2 || true)
+if [ -z "$rc" ]; then
+	if [ "$qemu_rc" -eq 124 ] || [ "$qemu_rc" -eq 137 ]; then
+		log "VM timed out after ${timeout_s}s"
+		rc=124
+	else
+		log "VM ended without the sentinel (panic? qemu status $qemu_rc)"
+		rc=1
+	fi
+fi
+if mslab_splats "$log_file" >"$MSLAB_RESULTS/$name-splats.txt"; then
+	log "kernel reports in the console log:"
+	head -n 40 "$MSLAB_RESULTS/$name-splats.txt" >&2
+	[ "$rc" -ne 0 ] || rc=1
+fi
+[ "$rc" -eq 0 ] || log "VM run failed with status $rc"
+exit "$rc"

@@ -1,0 +1,95 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run mslab's selftests (selftests/mslab_*.sh) in the QEMU VM.
+#
+# The modules are built against Debian's 6.12 headers in a shadow tree
+# (build/vm), so the in-tree objects and the UML build are left alone, and
+# the VM (scripts/vm-run.sh: 4 vCPUs, two NUMA nodes, Debian's kernel) boots
+# with all of them in /modules and runs selftests/run_all.sh. Its KTAP goes
+# to the console; the "# Totals:" line that run_all.sh sums over the tests
+# gives the counts recorded for check.sh. A VM that panicked, hung, timed out
+# or logged a kernel report adds a failure, and so does a run in which no
+# test passed or failed. This is the SMP twin of scripts/kunit.sh.
+set -euo pipefail
+
+. "$(dirname "$0")/lib.sh"
+
+timeout_s=${MSLAB_VM_TIMEOUT:-600}
+abi=$(mslab_abi)
+kdir=/usr/src/linux-headers-$abi-amd64
+obj="$MSLAB_ROOT/build/vm"
+logdir="$MSLAB_RESULTS"
+mkdir -p "$logdir"
+build_log="$logdir/selftest-build.log"
+log_file="$logdir/selftest-console.log"
+
+[ -f "$kdir/Makefile" ] || die "$kdir is missing (run scripts/setup.sh)"
+
+log "building mslab against $kdir"
+mslab_shadow_tree "$obj"
+find "$obj" -name '*.ko' -delete
+make -C "$kdir" M="$obj" W=1 KCFLAGS=-Werror -j"$(nproc)" modules \
+	>"$build_log" 2>&1 || {
+	cat "$build_log" >&2
+	mslab_record selftest 0 1 0
+	die "building mslab against Debian's headers failed"
+}
+mapfile -t kos < <(find "$obj" -name '*.ko' | LC_ALL=C sort)
+[ ${#kos[@]} -gt 0 ] || die "the build produced no module"
+mod_args=()
+for k in "${kos[@]}"; do
+	mod_args+=(-m "$k")
+done
+
+log "booting the VM with ${#kos[@]} module(s) to run the selftests"
+set +e
+"$MSLAB_ROOT/scripts/vm-run.sh" -n selftest -t "$timeout_s" "${mod_args[@]}" \
+	-- 'sh /selftests/run_all.sh' >"$logdir/selftest-vm.out"
+vm_rc=$?
+set -e
+
+# The KTAP, from its header to the sentinel (kernel lines interleave).
+sed -n '/^TAP version 13/,/^mslab-vm: exit=/p' "$log_file"
+
+# run_all.sh's own Totals (unprefixed) sums the tests' Totals; without it
+# (the VM died mid-run) sum the tests' own ("# # Totals") that made it out.
+counts() {
+	grep -a -o 'pass:[0-9]* fail:[0-9]* xfail:[0-9]* xpass:[0-9]* skip:[0-9]* error:[0-9]*' |
+		sed 's/[a-z]*://g' |
+		awk '{ p += $1; f += $2 + $4 + $6; s += $5 } END { print p + 0, f + 0, s + 0 }'
+}
+problems=0
+if grep -a -q '^# Totals: ' "$log_file"; then
+	read -r passed failed skipped < <(grep -a '^# Totals: ' "$log_file" | tail -n 1 | counts)
+else
+	log "run_all.sh printed no summary: see $log_file"
+	read -r passed failed skipped < <(grep -a '^# # Totals: ' "$log_file" | counts)
+	problems=$((problems + 1))
+fi
+
+sentinel=$(grep -a -o 'mslab-vm: exit=[0-9]*' "$log_file" | tail -n 1 | cut -d= -f2 || true)
+if [ -z "$sentinel" ]; then
+	log "the VM did not finish (panic, hang or timeout): see $log_file"
+	problems=$((problems + 1))
+elif [ "$sentinel" -ne 0 ] && [ "$failed" -eq 0 ]; then
+	log "run_all.sh failed (exit $sentinel) without counting a failure"
+	problems=$((problems + 1))
+fi
+if mslab_splats "$log_file" >/dev/null; then
+	log "kernel reports in the VM console log: see $logdir/selftest-splats.txt"
+	problems=$((problems + 1))
+fi
+if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
+	log "no selftest ran"
+	problems=$((problems + 1))
+fi
+[ "$vm_rc" -eq 0 ] || [ $((failed + problems)) -gt 0 ] || {
+	log "vm-run.sh failed (exit $vm_rc): see $logdir/selftest-vm.out"
+	problems=$((problems + 1))
+}
+
+failed=$((failed + problems))
+mslab_record selftest "$passed" "$failed" "$skipped"
+log "selftests in QEMU: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# KTAP output helpers for mslab's selftests. Source, do not run.
+#
+# Modelled on the kernel's tools/testing/selftests/kselftest/ktap_helpers.sh,
+# but POSIX sh only: the selftests run under busybox sh in the QEMU VM
+# (scripts/vm-run.sh), which has no bash. A test prints a header and a plan,
+# one test point per check, then calls ktap_finished, which prints the
+# "# Totals:" line that scripts/vm-selftest.sh counts and exits 0 when every
+# planned point passed or was skipped, 1 otherwise.
+
+# shellcheck disable=SC2034 # the KSFT_* exit codes are for the tests
+
+KTAP_TESTNO=1
+KTAP_CNT_PASS=0
+KTAP_CNT_FAIL=0
+KTAP_CNT_SKIP=0
+
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_XFAIL=2
+KSFT_XPASS=3
+KSFT_SKIP=4
+
+KSFT_NUM_TESTS=0
+
+ktap_print_header() {
+	echo "TAP version 13"
+}
+
+ktap_print_msg() {
+	echo "# $*"
+}
+
+ktap_set_plan() {
+	KSFT_NUM_TESTS=$1
+	echo "1..$KSFT_NUM_TESTS"
+}
+
+# Skip the whole test: print an empty plan; the caller exits $KSFT_SKIP.
+ktap_skip_all() {
+	echo "1..0 # SKIP $*"
+}
+
+# __ktap_test RESULT DESCRIPTION [DIRECTIVE]
+__ktap_test() {
+	if [ -n "${3:-}" ]; then
+		echo "$1 $KTAP_TESTNO $2 # $3"
+	else
+		echo "$1 $KTAP_TESTNO $2"
+	fi
+	KTAP_TESTNO=$((KTAP_TESTNO + 1))
+}
+
+ktap_test_pass() {
+	__ktap_test "ok" "$1"
+	KTAP_CNT_PASS=$((KTAP_CNT_PASS + 1))
+}
+
+ktap_test_skip() {
+	__ktap_test "ok" "$1" "SKIP"
+	KTAP_CNT_SKIP=$((KTAP_CNT_SKIP + 1))
+}
+
+ktap_test_fail() {
+	__ktap_test "not ok" "$1"
+	KTAP_CNT_FAIL=$((KTAP_CNT_FAIL + 1))
+}
+
+# ktap_test_result DESCRIPTION COMMAND [ARG]...: one point, passing when
+# COMMAND succeeds.
+ktap_test_result() {
+	__ktap_desc=$1
+	shift
+	if "$@"; then
+		ktap_test_pass "$__ktap_desc"
+	else
+		ktap_test_fail "$__ktap_desc"
+	fi
+}
+
+ktap_print_totals() {
+	echo "# Totals: pass:$KTAP_CNT_PASS fail:$KTAP_CNT_FAIL xfail:0 xpass:0 skip:$KTAP_CNT_SKIP error:0"
+}
+
+ktap_exit_fail_msg() {
+	echo "Bail out! $*"
+	ktap_print_totals
+	exit "$KSFT_FAIL"
+}
+
+ktap_finished() {
+	ktap_print_totals
+	if [ $((KTAP_CNT_PASS + KTAP_CNT_SKIP)) -eq "$KSFT_NUM_TESTS" ]; then
+		exit "$KSFT_PASS"
+	fi
+	exit "$KSFT_FAIL"
+}
+
+# Kernel reports in the log, as scripts/lib.sh's MSLAB_SPLAT_RE finds them in
+# the console: mark the log before an action, then list the reports since.
+KSFT_REPORT_RE='WARNING:|BUG:|BUG [^ ]+:|Oops|KASAN:|UBSAN:|general protection fault|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|Call Trace:|kernel BUG at|list_add corruption|list_del corruption'
+
+# ksft_dmesg_mark TAG: write a marker line into the kernel log.
+ksft_dmesg_mark() {
+	echo "mslab-selftest: mark $1" >/dev/kmsg
+}
+
+# ksft_dmesg_reports TAG: print the kernel reports logged since the marker
+# TAG; non-zero when there are none.
+ksft_dmesg_reports() {
+	dmesg | sed -n "/mslab-selftest: mark $1\$/,\$p" | grep -E "$KSFT_REPORT_RE"
+}

@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mslab_stress: SMP and NUMA stress client of mslab, for the selftests.
+ *
+ * Loading it runs the whole test inside module init and makes insmod fail
+ * (-EINVAL) when anything went wrong, so a shell test needs only insmod's
+ * exit status and the summary line in the kernel log:
+ *
+ *   mslab_stress: allocated=N freed=N remote_freed=N pattern_errors=N node_errors=N ...
+ *
+ * It creates the cache "mslab-stress" of @size bytes and starts one kthread
+ * per online CPU. The threads are placed with set_cpus_allowed_ptr(), not
+ * kthread_bind(), so that taking a CPU offline during the run migrates its
+ * thread instead of being refused. For @seconds, each thread allocates
+ * objects, fills each one with a pattern derived from its address and the
+ * thread's seed, keeps up to STRESS_LOCAL_MAX of them, frees some itself
+ * and hands a share to other threads through their mailboxes; a thread
+ * frees what it finds in its own mailbox (remote frees: mostly objects of
+ * slabs another CPU allocated from). Every object's pattern is checked
+ * before it is freed.
+ *
+ * Then the threads are stopped, every object still held is freed, the
+ * counts must match, and mslab_cache_alloc_node() is checked with
+ * page_to_nid() on every node that has memory. The cache is destroyed
+ * before init returns: the module holds nothing while loaded and its exit
+ * does nothing.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mslab.h>
+#include <linux/nodemask.h>
+#include <linux/random.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+static unsigned int seconds = 10;
+module_param(seconds, uint, 0444);
+MODULE_PARM_DESC(seconds, "Duration of the SMP stress phase in seconds (default 10)");
+
+static unsigned int size = 192;
+module_param(size, uint, 0444);
+MODULE_PARM_DESC(size, "Object size of the stress cache in bytes (default 192)");
+
+/* Objects a thread keeps live at most. */
+#define STRESS_LOCAL_MAX	512
+/* Objects waiting in one thread's mailbox at most. */
+#define STRESS_MBOX_MAX		256
+/* Most objects allocated in one round. */
+#define STRESS_BATCH		64
+/* One object in STRESS_REMOTE_SHARE released goes to another thread. */
+#define STRESS_REMOTE_SHARE	4
+/* Objects per node in the alloc_node check. */
+#define STRESS_NODE_OBJS	64
+/* Largest object size accepted. */
+#define STRESS_MAX_SIZE		(8 * PAGE_SIZE)
+
+#define STRESS_GOLDEN		0x9e3779b97f4a7c15UL
+
+/*
+ * One per thread. The mailbox is filled by the other threads and emptied by
+ * its owner; it is protected by mbox_lock. The rest is the owner's only
+ * (and init's, once the thread has stopped).
+ */
+struct stress_thread {
+	struct task_struct *task;
+	unsigned int idx;
+	unsigned int cpu;
+	unsigned long seed;
+	unsigned int nr_local;
+	void *local[STRESS_LOCAL_MAX];
+
+	spinlock_t mbox_lock;		/* protects nr_mbox and mbox */
+	unsigned int nr_mbox;
+	void *mbox[STRESS_MBOX_MAX];
+	void *drain[STRESS_MBOX_MAX];	/* owner's copy of the mailbox */
+};
+
+static struct mslab_cache *stress_cache;
+static struct stress_thread **stress_threads;
+static unsigned int stress_nr_threads;
+static unsigned long stress_deadline;
+
+static atomic64_t stress_allocated = ATOMIC64_INIT(0);
+static atomic64_t stress_freed = ATOMIC64_INIT(0);
+static atomic64_t stress_remote_freed = ATOMIC64_INIT(0);
+static atomic64_t stress_pattern_errors = ATOMIC64_INIT(0);
+static atomic64_t stress_alloc_failures = ATOMIC64_INIT(0);
+static atomic64_t stress_node_errors = ATOMIC64_INIT(0);
+
+static inline unsigned long stress_word(const void *obj, unsigned long seed,
+					unsigned int i)
+{
+	return (unsigned long)obj ^ seed ^ (i * STRESS_GOLDEN);
+}
+
+/*
+ * Word 0 holds the owner's seed, whose low bits are the owner's index, so
+ * whoever frees the object can check it; every other word and the tail
+ * bytes depend on the object's address and that seed.
+ */
+static void stress_fill(void *obj, unsigned long seed)
+{
+	unsigned long *w = obj;
+	unsigned int words = size / sizeof(unsigned long);
+	unsigned char *tail = obj;
+	unsigned int i;
+
+	w[0] = seed;
+	for (i = 1; i < words; i++)
+		w[i] = stress_word(obj, seed, i);
+	for (i = words * sizeof(unsigned long); i < size; i++)
+		tail[i] = (unsigned char)stress_word(obj, seed, i);
+}
+
+static bool stress_check(const void *obj)
+{
+	const unsigned long *w = obj;
+	unsigned int words = size / sizeof(unsigned long);
+	const unsigned char *tail = obj;
+	unsigned long seed = w[0];
+	unsigned long owner = seed & 0xffff;
+	unsigned int i = 0;
+
+	if (owner >= stress_nr_threads || stress_threads[owner]->seed != seed)
+		goto bad;
+	for (i = 1; i < words; i++)
+		if (w[i] != stress_word(obj, seed, i))
+			goto bad;
+	for (i = words * sizeof(unsigned long); i < size; i++)
+		if (tail[i] != (unsigned char)stress_word(obj, seed, i))
+			goto bad;
+	return true;
+bad:
+	/* Report the first few only: a broken allocator would flood the log. */
+	if (atomic64_inc_return(&stress_pattern_errors) <= 5)
+		pr_err("pattern error in object %p (word 0 %lx, word %u)\n",
+		       obj, seed, i);
+	return false;
+}
+
+static void stress_free(void *obj, bool remote)
+{
+	stress_check(obj);
+	mslab_cache_free(stress_cache, obj);
+	atomic64_inc(&stress_freed);
+	if (remote)
+		atomic64_inc(&stress_remote_freed);
+}
+
+/* Free what other threads left in @t's mailbox. */
+static void stress_drain_mbox(struct stress_thread *t)
+{
+	unsigned int i, n;
+
+	spin_lock(&t->mbox_lock);
+	n = t->nr_mbox;
+	memcpy(t->drain, t->mbox, n * sizeof(void *));
+	t->nr_mbox = 0;
+	spin_unlock(&t->mbox_lock);
+
+	for (i = 0; i < n; i++)
+		stress_free(t->drain[i], true);
+}
+
+/* Hand @obj to another thread; false when its mailbox is full. */
+static bool stress_send(struct stress_thread *t, void *obj)
+{
+	struct stress_thread *to;
+	unsigned int i;
+	bool sent = false;
+
+	i = get_random_u32_below(stress_nr_threads - 1);
+	if (i >= t->idx)
+		i++;
+	to = stress_threads[i];
+
+	spin_lock(&to->mbox_lock);
+	if (to->nr_mbox < STRESS_MBOX_MAX) {
+		to->mbox[to->nr_mbox++] = obj;
+		sent = true;
+	}
+	spin_unlock(&to->mbox_lock);
+	return sent;
+}
+
+/* Release a random number of @t's objects, picked at random. */
+static void stress_release(struct stress_thread *t)
+{
+	unsigned int n = get_random_u32_below(t->nr_local + 1);
+	unsigned int i;
+	void *obj;
+
+	while (n--) {
+		i = get_random_u32_below(t->nr_local);
+		obj = t->local[i];
+		t->local[i] = t->local[--t->nr_local];
+
+		if (stress_nr_threads > 1 &&
+		    !get_random_u32_below(STRESS_REMOTE_SHARE)) {
+			/* The receiver checks the pattern. */
+			if (stress_send(t, obj))
+				continue;
+		}
+		stress_free(obj, false);
+	}
+}
+
+static void stress_alloc_batch(struct stress_thread *t)
+{
+	unsigned int n = 1 + get_random_u32_below(STRESS_BATCH);
+	void *obj;
+
+	while (n-- && t->nr_local < STRESS_LOCAL_MAX) {
+		obj = mslab_cache_alloc(stress_cache, GFP_KERNEL);
+		if (!obj) {
+			atomic64_inc(&stress_alloc_failures);
+			continue;
+		}
+		atomic64_inc(&stress_allocated);
+		stress_fill(obj, t->seed);
+		t->local[t->nr_local++] = obj;
+	}
+}
+
+static int stress_thread_fn(void *data)
+{
+	struct stress_thread *t = data;
+
+	while (!kthread_should_stop() && time_before(jiffies, stress_deadline)) {
+		stress_drain_mbox(t);
+		stress_alloc_batch(t);
+		stress_release(t);
+		cond_resched();
+	}
+
+	/* Init frees what is left once every thread has stopped. */
+	while (!kthread_should_stop()) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop()) {
+			__set_current_state(TASK_RUNNING);
+			break;
+		}
+		schedule();
+	}
+	return 0;
+}
+
+/* Stop every started thread, then free every object still held. */
+static void stress_stop_and_drain(void)
+{
+	struct stress_thread *t;
+	unsigned int i;
+
+	for (i = 0; i < stress_nr_threads; i++) {
+		t = stress_threads[i];
+		if (t->task)
+			kthread_stop_put(t->task);
+		t->task = NULL;
+	}
+	for (i = 0; i < stress_nr_threads; i++) {
+		t = stress_threads[i];
+		stress_drain_mbox(t);
+		while (t->nr_local)
+			stress_free(t->local[--t->nr_local], false);
+	}
+}
+
+static int stress_start_threads(void)
+{
+	struct stress_thread *t;
+	unsigned int cpu, i = 0;
+	int ret;
+
+	stress_threads = kcalloc(num_online_cpus(), sizeof(*stress_threads),
+				 GFP_KERNEL);
+	if (!stress_threads)
+		return -ENOMEM;
+
+	for_each_online_cpu(cpu) {
+		if (i == num_online_cpus())
+			break;
+		t = kzalloc_node(sizeof(*t), GFP_KERNEL, cpu_to_node(cpu));
+		if (!t)
+			return -ENOMEM;
+		t->idx = i;
+		t->cpu = cpu;
+		t->seed = (get_random_long() << 16) | i;
+		spin_lock_init(&t->mbox_lock);
+		stress_threads[i] = t;
+		/* The mailboxes of all threads exist before any thread runs. */
+		stress_nr_threads = ++i;
+	}
+
+	for (i = 0; i < stress_nr_threads; i++) {
+		t = stress_threads[i];
+		t->task = kthread_create_on_node(stress_thread_fn, t,
+						 cpu_to_node(t->cpu),
+						 "mslab_stress/%u", t->cpu);
+		if (IS_ERR(t->task)) {
+			ret = PTR_ERR(t->task);
+			t->task = NULL;
+			return ret;
+		}
+		/* Held until kthread_stop_put(): the thread may end first. */
+		get_task_struct(t->task);
+		/* A CPU gone offline meanwhile: let the thread run anywhere. */
+		if (set_cpus_allowed_ptr(t->task, cpumask_of(t->cpu)))
+			pr_info("cpu%u went offline, its thread runs unbound\n",
+				t->cpu);
+	}
+	for (i = 0; i < stress_nr_threads; i++)
+		wake_up_process(stress_threads[i]->task);
+	return 0;
+}
+
+static void stress_free_threads(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < stress_nr_threads; i++)
+		kfree(stress_threads[i]);
+	kfree(stress_threads);
+	stress_threads = NULL;
+	stress_nr_threads = 0;
+}
+
+/* mslab_cache_alloc_node() must return memory of the requested node. */
+static void stress_check_nodes(unsigned int *nr_nodes)
+{
+	void *objs[STRESS_NODE_OBJS];
+	int nid, got;
+	unsigned int i;
+
+	*nr_nodes = 0;
+	for_each_node_state(nid, N_MEMORY) {
+		(*nr_nodes)++;
+		for (i = 0; i < STRESS_NODE_OBJS; i++) {
+			objs[i] = mslab_cache_alloc_node(stress_cache,
+							 GFP_KERNEL, nid);
+			if (!objs[i]) {
+				atomic64_inc(&stress_alloc_failures);
+				continue;
+			}
+			atomic64_inc(&stress_allocated);
+			got = page_to_nid(virt_to_page(objs[i]));
+			if (got != nid) {
+				if (atomic64_inc_return(&stress_node_errors) <= 5)
+					pr_err("object %p for node %d is on node %d\n",
+					       objs[i], nid, got);
+			}
+		}
+		for (i = 0; i < STRESS_NODE_OBJS; i++) {
+			if (!objs[i])
+				continue;
+			mslab_cache_free(stress_cache, objs[i]);
+			atomic64_inc(&stress_freed);
+		}
+	}
+}
+
+static int __init mslab_stress_init(void)
+{
+	s64 allocated, freed, remote, pattern, nodes, failures;
+	unsigned int nr_nodes = 0;
+	int ret;
+
+	if (size < sizeof(unsigned long) || size > STRESS_MAX_SIZE) {
+		pr_err("size=%u: must be %zu to %lu bytes\n", size,
+		       sizeof(unsigned long), STRESS_MAX_SIZE);
+		return -EINVAL;
+	}
+
+	stress_cache = mslab_cache_create("mslab-stress", size, 0, 0, NULL);
+	if (!stress_cache) {
+		pr_err("mslab_cache_create(mslab-stress, %u) failed\n", size);
+		return -ENOMEM;
+	}
+
+	stress_deadline = jiffies + seconds * HZ;
+	ret = stress_start_threads();
+	if (ret) {
+		pr_err("cannot start the threads: %d\n", ret);
+	} else {
+		pr_info("%u threads, %u s, objects of %u bytes\n",
+			stress_nr_threads, seconds, size);
+		msleep_interruptible(seconds * 1000);
+	}
+	stress_stop_and_drain();
+
+	if (!ret)
+		stress_check_nodes(&nr_nodes);
+
+	allocated = atomic64_read(&stress_allocated);
+	freed = atomic64_read(&stress_freed);
+	remote = atomic64_read(&stress_remote_freed);
+	pattern = atomic64_read(&stress_pattern_errors);
+	nodes = atomic64_read(&stress_node_errors);
+	failures = atomic64_read(&stress_alloc_failures);
+	pr_info("allocated=%lld freed=%lld remote_freed=%lld pattern_errors=%lld node_errors=%lld alloc_failures=%lld threads=%u nodes=%u\n",
+		allocated, freed, remote, pattern, nodes, failures,
+		stress_nr_threads, nr_nodes);
+
+	stress_free_threads();
+	mslab_cache_destroy(stress_cache);
+	stress_cache = NULL;
+
+	if (ret)
+		return ret;
+	if (allocated != freed || pattern || nodes || failures ||
+	    !allocated || !nr_nodes) {
+		pr_err("FAILED\n");
+		return -EINVAL;
+	}
+	pr_info("passed\n");
+	return 0;
+}
+
+/* Everything was freed and destroyed in init. */
+static void __exit mslab_stress_exit(void)
+{
+}
+
+module_init(mslab_stress_init);
+module_exit(mslab_stress_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("mslab SMP/NUMA stress client: per-CPU threads, remote frees, alloc_node");

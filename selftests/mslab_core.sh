@@ -1,0 +1,208 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Selftest of mslab's cache core, run as root in the QEMU VM (4 vCPUs, two
+# NUMA nodes; scripts/vm-selftest.sh) under busybox sh. Four parts:
+#
+#  geometry   mslab_geometry.ko creates, for 24 sizes from 8 to 8192 bytes and
+#             4 variants (plain, SLAB_HWCACHE_ALIGN, align 64, a ctor), a
+#             kernel cache (SLAB_NO_MERGE) and an mslab cache with the same
+#             arguments. Each pair's order, objs_per_slab, slab_size,
+#             object_size and align must be equal in /sys/kernel/slab/<k>/
+#             and /sys/kernel/mslab/<m>/: one test point per pair, and the
+#             table as KTAP comments.
+#  stress     mslab_stress.ko runs one kthread per CPU for STRESS_SECONDS,
+#             allocating, checking patterns and freeing locally and on other
+#             CPUs, then checks alloc_node on every node with page_to_nid;
+#             its insmod fails on any error. cpu3 goes offline and back
+#             online during the run.
+#  pages      with every client gone, mslab's debugfs stats report
+#             "pages: 0" and "caches: 0".
+#  unload     rmmod mslab succeeds and the kernel logged no report
+#             (WARNING, BUG, oops...) since the test began.
+#
+# MSLAB_MODULES names the directory holding the modules (default /modules).
+
+DIR=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=selftests/ktap_helpers.sh
+. "$DIR/ktap_helpers.sh"
+
+MODULES=${MSLAB_MODULES:-/modules}
+STRESS_SECONDS=12
+HOTPLUG_CPU=3
+
+# Keep in step with geo_sizes[] and geo_variants[] in
+# selftests/modules/mslab_geometry.c.
+GEO_SIZES="8 16 24 32 40 48 56 64 72 96 128 192 256 264 384 512 700 1024 1536
+	2048 3000 4096 5000 8192"
+GEO_VARIANTS="plain hw a64 ctor"
+GEO_ATTRS="order objs_per_slab slab_size object_size align"
+
+ktap_print_header
+
+if [ "$(id -u)" -ne 0 ]; then
+	ktap_skip_all "must run as root"
+	exit "$KSFT_SKIP"
+fi
+for m in mslab mslab_geometry mslab_stress; do
+	if [ ! -f "$MODULES/$m.ko" ]; then
+		ktap_skip_all "no $MODULES/$m.ko"
+		exit "$KSFT_SKIP"
+	fi
+done
+if [ -d /sys/module/mslab ]; then
+	ktap_skip_all "mslab is already loaded"
+	exit "$KSFT_SKIP"
+fi
+if [ ! -d /sys/kernel/debug ] || ! grep -qw debugfs /proc/mounts; then
+	ktap_skip_all "debugfs is not mounted on /sys/kernel/debug"
+	exit "$KSFT_SKIP"
+fi
+
+ngeo=0
+for size in $GEO_SIZES; do
+	for v in $GEO_VARIANTS; do
+		ngeo=$((ngeo + 1))
+	done
+done
+# insmod mslab, insmod + rmmod mslab_geometry, the pairs, stress insmod,
+# hotplug, rmmod mslab_stress, pages, caches, rmmod mslab, reports.
+ktap_set_plan $((ngeo + 10))
+
+tag="mslab_core-$$"
+ksft_dmesg_mark "$tag"
+
+# Leave no module behind for the next test, whatever failed.
+cleanup() {
+	for m in mslab_stress mslab_geometry mslab; do
+		[ -d "/sys/module/$m" ] && rmmod "$m" 2>/dev/null
+	done
+	[ -e "/sys/devices/system/cpu/cpu$HOTPLUG_CPU/online" ] &&
+		echo 1 >"/sys/devices/system/cpu/cpu$HOTPLUG_CPU/online" 2>/dev/null
+}
+
+if ! insmod "$MODULES/mslab.ko"; then
+	ktap_test_fail "insmod mslab.ko"
+	cleanup
+	ktap_exit_fail_msg "cannot load mslab.ko"
+fi
+ktap_test_pass "insmod mslab.ko"
+
+# --- geometry -------------------------------------------------------------
+
+# geo_read DIR: the GEO_ATTRS of the cache in DIR, "-" for a missing one.
+geo_read() {
+	vals=
+	for a in $GEO_ATTRS; do
+		val=$(cat "$1/$a" 2>/dev/null)
+		vals="${vals:+$vals }${val:--}"
+	done
+	echo "$vals"
+}
+
+# geo_fmt ORDER OBJS SLAB_SIZE OBJECT_SIZE ALIGN: "order/objs/slab_size".
+geo_fmt() {
+	echo "$1/$2/$3"
+}
+
+ktap_test_result "insmod mslab_geometry.ko" insmod "$MODULES/mslab_geometry.ko"
+
+ktap_print_msg "geometry, kernel SLUB vs mslab: order/objs_per_slab/slab_size"
+ktap_print_msg " size variant  kernel           mslab"
+geo_diffs=0
+for size in $GEO_SIZES; do
+	for v in $GEO_VARIANTS; do
+		k=$(geo_read "/sys/kernel/slab/mslabgeo-k-$size-$v")
+		m=$(geo_read "/sys/kernel/mslab/mslabgeo-m-$size-$v")
+		# shellcheck disable=SC2086 # split into the five values
+		kf=$(geo_fmt $k)
+		# shellcheck disable=SC2086
+		mf=$(geo_fmt $m)
+		line=$(printf '%5s %-7s  kernel:%-15s  mslab:%s' \
+			"$size" "$v" "$kf" "$mf")
+		if [ "$k" = "$m" ] && [ "${k#*-}" = "$k" ]; then
+			ktap_print_msg "$line"
+			ktap_test_pass "geometry $size $v"
+		else
+			ktap_print_msg "$line  DIFFERS"
+			ktap_print_msg "   ($GEO_ATTRS) kernel: $k  mslab: $m"
+			ktap_test_fail "geometry $size $v"
+			geo_diffs=$((geo_diffs + 1))
+		fi
+	done
+done
+ktap_print_msg "geometry: $geo_diffs of $ngeo cache pairs differ"
+
+ktap_test_result "rmmod mslab_geometry" rmmod mslab_geometry
+
+# --- stress with CPU hotplug ----------------------------------------------
+
+ncpus=$(grep -c ^processor /proc/cpuinfo)
+ktap_print_msg "stress: $STRESS_SECONDS s on $ncpus CPUs, cpu$HOTPLUG_CPU offline from 3 s to 6 s"
+insmod "$MODULES/mslab_stress.ko" seconds="$STRESS_SECONDS" &
+stress_pid=$!
+
+cpu_online="/sys/devices/system/cpu/cpu$HOTPLUG_CPU/online"
+hotplug=skip
+sleep 3
+if [ -w "$cpu_online" ]; then
+	hotplug=fail
+	if echo 0 >"$cpu_online"; then
+		ktap_print_msg "cpu$HOTPLUG_CPU offline: $(cat "$cpu_online")"
+		sleep 3
+		if echo 1 >"$cpu_online"; then
+			ktap_print_msg "cpu$HOTPLUG_CPU online: $(cat "$cpu_online")"
+			[ "$(cat "$cpu_online")" = 1 ] && hotplug=pass
+		fi
+	fi
+fi
+
+wait "$stress_pid"
+stress_rc=$?
+summary=$(dmesg | grep 'mslab_stress: allocated=' | tail -n 1 |
+	sed 's/^\[[^]]*\] *//')
+ktap_print_msg "${summary:-no summary line from mslab_stress in dmesg}"
+if [ "$stress_rc" -eq 0 ] && [ -n "$summary" ]; then
+	ktap_test_pass "stress: insmod mslab_stress.ko"
+else
+	ktap_print_msg "insmod mslab_stress.ko exited $stress_rc"
+	ktap_test_fail "stress: insmod mslab_stress.ko"
+fi
+hotplug_desc="stress: cpu$HOTPLUG_CPU offline and online during the run"
+case $hotplug in
+pass)	ktap_test_pass "$hotplug_desc" ;;
+skip)	ktap_test_skip "$hotplug_desc (no $cpu_online)" ;;
+*)	ktap_test_fail "$hotplug_desc" ;;
+esac
+
+if [ -d /sys/module/mslab_stress ]; then
+	ktap_test_result "rmmod mslab_stress" rmmod mslab_stress
+else
+	ktap_test_fail "rmmod mslab_stress (not loaded)"
+fi
+
+# --- pages held once every client is gone ---------------------------------
+
+stats=/sys/kernel/debug/mslab/stats
+if [ -r "$stats" ]; then
+	sed 's/^/#   /' "$stats"
+fi
+ktap_test_result "debugfs stats: pages: 0 with every client gone" \
+	grep -Eq '^pages:[[:space:]]*0$' "$stats"
+ktap_test_result "debugfs stats: caches: 0 with every client gone" \
+	grep -Eq '^caches:[[:space:]]*0$' "$stats"
+
+# --- unload ---------------------------------------------------------------
+
+ktap_test_result "rmmod mslab" rmmod mslab
+
+if reports=$(ksft_dmesg_reports "$tag"); then
+	ktap_print_msg "kernel reports since the test began:"
+	echo "$reports" | sed 's/^/#   /'
+	ktap_test_fail "no kernel reports in dmesg"
+else
+	ktap_test_pass "no kernel reports in dmesg"
+fi
+
+cleanup
+ktap_finished
