@@ -139,10 +139,10 @@ static inline bool slab_update_freelist(struct mslab_cache *s,
 	bool ok;
 
 #ifdef MSLAB_HAVE_CMPXCHG_DOUBLE
-	mslab_freelist_aba_t old = {
+	union mslab_freelist_aba old = {
 		.freelist = freelist_old, .counter = counters_old
 	};
-	mslab_freelist_aba_t new = {
+	union mslab_freelist_aba new = {
 		.freelist = freelist_new, .counter = counters_new
 	};
 
@@ -178,7 +178,7 @@ static void *get_freelist(struct mslab_cache *s, struct mslab_slab *slab)
 		read_slab_state(slab, &old);
 		new.counters = old.counters;
 		new.inuse = slab->objects;
-		new.frozen = old.freelist != NULL;
+		new.frozen = !!old.freelist;
 	} while (!slab_update_freelist(s, slab, old.freelist, old.counters,
 				       NULL, new.counters));
 	return old.freelist;
@@ -277,6 +277,7 @@ static struct mslab_slab *get_any_partial(struct mslab_cache *s)
 		struct mslab_node *n = s->node[nid];
 
 		if (nid == local || !n ||
+		    /* Racy peek: get_partial_node() rechecks under the lock. */
 		    data_race(n->nr_partial) <= READ_ONCE(s->min_partial))
 			continue;
 		slab = get_partial_node(s, n);
@@ -312,36 +313,34 @@ static struct mslab_slab *get_partial(struct mslab_cache *s, int node)
 static void put_partials_list(struct mslab_cache *s,
 			      struct mslab_slab *partial_slab)
 {
-	struct mslab_node *n = NULL, *n2;
 	struct mslab_slab *slab, *slab_to_discard = NULL;
-	unsigned long flags = 0;
+	unsigned long flags;
 
 	while (partial_slab) {
-		slab = partial_slab;
-		partial_slab = slab->next;
+		struct mslab_node *n = s->node[mslab_slab_nid(partial_slab)];
 
-		n2 = s->node[mslab_slab_nid(slab)];
-		if (n != n2) {
-			if (n)
-				spin_unlock_irqrestore(&n->list_lock, flags);
-			n = n2;
-			spin_lock_irqsave(&n->list_lock, flags);
+		/* Take each node's lock once for a run of its slabs. */
+		spin_lock_irqsave(&n->list_lock, flags);
+		while (partial_slab &&
+		       s->node[mslab_slab_nid(partial_slab)] == n) {
+			slab = partial_slab;
+			partial_slab = slab->next;
+			/*
+			 * Unfrozen, so remote frees may still lower inuse;
+			 * once it reads 0 nothing is left to free and the
+			 * slab is ours.
+			 */
+			if (unlikely(!mslab_slab_inuse(slab) &&
+				     n->nr_partial >= READ_ONCE(s->min_partial))) {
+				slab->next = slab_to_discard;
+				slab_to_discard = slab;
+			} else {
+				add_partial(n, slab, DEACTIVATE_TO_TAIL);
+				mslab_stat(s, FREE_ADD_PARTIAL);
+			}
 		}
-		/*
-		 * Unfrozen, so remote frees may still lower inuse; once it
-		 * reads 0 nothing is left to free and the slab is ours.
-		 */
-		if (unlikely(!mslab_slab_inuse(slab) &&
-			     n->nr_partial >= READ_ONCE(s->min_partial))) {
-			slab->next = slab_to_discard;
-			slab_to_discard = slab;
-		} else {
-			add_partial(n, slab, DEACTIVATE_TO_TAIL);
-			mslab_stat(s, FREE_ADD_PARTIAL);
-		}
-	}
-	if (n)
 		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
 
 	while (slab_to_discard) {
 		slab = slab_to_discard;
@@ -442,7 +441,9 @@ static void deactivate_slab(struct mslab_cache *s, struct mslab_slab *slab,
 	} while (!slab_update_freelist(s, slab, old.freelist, old.counters,
 				       new.freelist, new.counters));
 
-	if (!new.inuse && data_race(n->nr_partial) >= READ_ONCE(s->min_partial)) {
+	if (!new.inuse &&
+	    /* Racy peek, as SLUB's: one slab too many or too few is kept. */
+	    data_race(n->nr_partial) >= READ_ONCE(s->min_partial)) {
 		mslab_stat(s, DEACTIVATE_EMPTY);
 		mslab_discard_slab(s, slab);
 	} else if (new.freelist) {
@@ -764,8 +765,8 @@ static inline bool update_cpu_freelist_fast(struct mslab_cache *s,
 					    void *freelist_new,
 					    unsigned long tid)
 {
-	mslab_freelist_aba_t old = { .freelist = freelist_old, .counter = tid };
-	mslab_freelist_aba_t new = {
+	union mslab_freelist_aba old = { .freelist = freelist_old, .counter = tid };
+	union mslab_freelist_aba new = {
 		.freelist = freelist_new, .counter = next_tid(tid)
 	};
 
@@ -882,76 +883,118 @@ EXPORT_SYMBOL_GPL(mslab_cache_alloc_node);
 /* === Free =============================================================== */
 
 /*
+ * Link @head..@tail (@cnt objects) onto a slab's freelist as one update,
+ * after the checks that catch a double free. Fills @old and @new with the
+ * states before and after.
+ *
+ * Return: false (with nothing changed) if the free was refused.
+ */
+static bool slab_free_prepare(struct mslab_cache *s, struct mslab_slab *slab,
+			      void *head, void *tail, int cnt,
+			      unsigned long addr, struct mslab_slab_state *old,
+			      struct mslab_slab_state *new)
+{
+	read_slab_state(slab, old);
+	if (unlikely(old->freelist == head)) {
+		mslab_report_free_error(s, head, addr, "double free");
+		return false;
+	}
+	if (unlikely(old->inuse < cnt)) {
+		mslab_report_free_error(s, head, addr,
+					"double free: more frees than objects in use");
+		return false;
+	}
+	mslab_set_freepointer(s, tail, old->freelist);
+	new->counters = old->counters;
+	new->inuse -= cnt;
+	new->freelist = head;
+	return true;
+}
+
+/*
+ * Does this free empty an unfrozen slab that had free objects? Such a slab
+ * may sit on a node partial list and then has to leave it, so the update
+ * is done under the node's list_lock. (A slab that was full becomes a cpu
+ * partial slab without the lock.)
+ */
+static inline bool slab_free_needs_list_lock(struct mslab_slab_state *old,
+					     struct mslab_slab_state *new)
+{
+	return !new->inuse && !old->frozen && old->freelist;
+}
+
+/* What a free that needed no list lock leaves to do. */
+static void slab_free_unlocked_done(struct mslab_cache *s,
+				    struct mslab_slab *slab,
+				    struct mslab_slab_state *old)
+{
+	if (likely(old->frozen)) {
+		mslab_stat(s, FREE_FROZEN);
+	} else if (!old->freelist) {
+		/* A full slab got a free object: a cpu partial now. */
+		put_cpu_partial(s, slab, true);
+		mslab_stat(s, CPU_PARTIAL_FREE);
+	}
+}
+
+/* The part of __slab_free() that runs under the slab's node list_lock. */
+static void __slab_free_locked(struct mslab_cache *s, struct mslab_slab *slab,
+			       void *head, void *tail, int cnt,
+			       unsigned long addr)
+{
+	struct mslab_node *n = s->node[mslab_slab_nid(slab)];
+	struct mslab_slab_state old, new;
+	unsigned long flags;
+
+	spin_lock_irqsave(&n->list_lock, flags);
+	do {
+		if (!slab_free_prepare(s, slab, head, tail, cnt, addr,
+				       &old, &new)) {
+			spin_unlock_irqrestore(&n->list_lock, flags);
+			return;
+		}
+	} while (!slab_update_freelist(s, slab, old.freelist, old.counters,
+				       new.freelist, new.counters));
+
+	if (!slab_free_needs_list_lock(&old, &new)) {
+		/* The slab changed state before we had the lock. */
+		spin_unlock_irqrestore(&n->list_lock, flags);
+		slab_free_unlocked_done(s, slab, &old);
+		return;
+	}
+	/* Empty, but on a CPU's partial chain: not ours to move. */
+	if (!slab->on_node_partial ||
+	    n->nr_partial < READ_ONCE(s->min_partial)) {
+		spin_unlock_irqrestore(&n->list_lock, flags);
+		return;
+	}
+	remove_partial(n, slab);
+	mslab_stat(s, FREE_REMOVE_PARTIAL);
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	mslab_discard_slab(s, slab);
+}
+
+/*
  * Free objects @head..@tail (@cnt of them, linked) to a slab this CPU does
  * not own (SLUB's __slab_free()).
  */
 static void __slab_free(struct mslab_cache *s, struct mslab_slab *slab,
 			void *head, void *tail, int cnt, unsigned long addr)
 {
-	struct mslab_node *n = NULL;
 	struct mslab_slab_state old, new;
-	bool on_node_partial = false;
-	unsigned long flags = 0;
-	bool was_frozen;
 
 	mslab_stat(s, FREE_SLOWPATH);
 	do {
-		if (unlikely(n)) {
-			spin_unlock_irqrestore(&n->list_lock, flags);
-			n = NULL;
-		}
-		read_slab_state(slab, &old);
-		if (unlikely(old.freelist == head)) {
-			mslab_report_free_error(s, head, addr, "double free");
+		if (!slab_free_prepare(s, slab, head, tail, cnt, addr,
+				       &old, &new))
 			return;
-		}
-		if (unlikely(old.inuse < cnt)) {
-			mslab_report_free_error(s, head, addr,
-				"double free: more frees than objects in use");
+		if (slab_free_needs_list_lock(&old, &new)) {
+			__slab_free_locked(s, slab, head, tail, cnt, addr);
 			return;
-		}
-		mslab_set_freepointer(s, tail, old.freelist);
-		new.counters = old.counters;
-		was_frozen = new.frozen;
-		new.inuse -= cnt;
-		/*
-		 * An unfrozen slab that empties may have to leave its node
-		 * partial list. (One that was full becomes a cpu partial
-		 * below, without the list lock.)
-		 */
-		if (!new.inuse && !was_frozen && old.freelist) {
-			n = s->node[mslab_slab_nid(slab)];
-			spin_lock_irqsave(&n->list_lock, flags);
-			on_node_partial = slab->on_node_partial;
 		}
 	} while (!slab_update_freelist(s, slab, old.freelist, old.counters,
-				       head, new.counters));
-
-	if (likely(!n)) {
-		if (likely(was_frozen))
-			mslab_stat(s, FREE_FROZEN);
-		else if (!old.freelist) {
-			/* A full slab got a free object: a cpu partial now. */
-			put_cpu_partial(s, slab, true);
-			mslab_stat(s, CPU_PARTIAL_FREE);
-		}
-		return;
-	}
-
-	/* Partially free but on a CPU's partial chain: not ours to move. */
-	if (!on_node_partial) {
-		spin_unlock_irqrestore(&n->list_lock, flags);
-		return;
-	}
-
-	if (n->nr_partial >= READ_ONCE(s->min_partial)) {
-		remove_partial(n, slab);
-		mslab_stat(s, FREE_REMOVE_PARTIAL);
-		spin_unlock_irqrestore(&n->list_lock, flags);
-		mslab_discard_slab(s, slab);
-		return;
-	}
-	spin_unlock_irqrestore(&n->list_lock, flags);
+				       new.freelist, new.counters));
+	slab_free_unlocked_done(s, slab, &old);
 }
 
 #ifdef MSLAB_HAVE_CMPXCHG_DOUBLE
@@ -1092,11 +1135,12 @@ int mslab_shrink_nodes(struct mslab_cache *s)
 	struct list_head promote[SHRINK_PROMOTE_MAX];
 	struct mslab_slab *slab, *t;
 	struct list_head discard;
-	struct mslab_node *n;
 	unsigned long flags;
 	int node, i, ret = 0;
 
-	for_each_mslab_node(s, node, n) {
+	for_each_node(node) {
+		struct mslab_node *n = s->node[node];
+
 		INIT_LIST_HEAD(&discard);
 		for (i = 0; i < SHRINK_PROMOTE_MAX; i++)
 			INIT_LIST_HEAD(promote + i);
@@ -1134,11 +1178,12 @@ int mslab_shrink_nodes(struct mslab_cache *s)
 void mslab_discard_all_slabs(struct mslab_cache *s)
 {
 	struct mslab_slab *slab;
-	struct mslab_node *n;
 	unsigned long flags;
 	int node;
 
-	for_each_mslab_node(s, node, n) {
+	for_each_node(node) {
+		struct mslab_node *n = s->node[node];
+
 		for (;;) {
 			spin_lock_irqsave(&n->list_lock, flags);
 			slab = list_first_entry_or_null(&n->all_slabs,

@@ -71,6 +71,10 @@ static struct mslab_cache *find_cache(const char *name)
 	return NULL;
 }
 
+/* Log why mslab_cache_create() refuses to create a cache. */
+#define create_error(name, fmt, ...)					\
+	pr_err("mslab_cache_create: cache %s: " fmt "\n", name, ##__VA_ARGS__)
+
 /* Refuse what kmem_cache_create() would refuse, saying why. */
 static int check_create_args(const char *name, unsigned int size,
 			     unsigned int align, slab_flags_t flags)
@@ -78,42 +82,38 @@ static int check_create_args(const char *name, unsigned int size,
 	slab_flags_t unsupported = flags & ~MSLAB_SUPPORTED_FLAGS;
 
 	if (!name || !*name) {
-		pr_err("mslab_cache_create: a cache needs a name\n");
+		create_error("(no name)", "a cache needs a name");
 		return -EINVAL;
 	}
 	if (strchr(name, '/')) {
-		pr_err("mslab_cache_create: cache %s: '/' is not allowed in a name\n",
-		       name);
+		create_error(name, "'/' is not allowed in a name");
 		return -EINVAL;
 	}
 	if (in_interrupt()) {
-		pr_err("mslab_cache_create: cache %s: called from interrupt context\n",
-		       name);
+		create_error(name, "called from interrupt context");
 		return -EINVAL;
 	}
 	if (!size) {
-		pr_err("mslab_cache_create: cache %s: object size 0\n", name);
+		create_error(name, "object size 0");
 		return -EINVAL;
 	}
 	if (size > (PAGE_SIZE << MSLAB_MAX_ORDER)) {
-		pr_err("mslab_cache_create: cache %s: object size %u exceeds %lu, the largest slab\n",
-		       name, size, PAGE_SIZE << MSLAB_MAX_ORDER);
+		create_error(name, "object size %u exceeds %lu, the largest slab",
+			     size, PAGE_SIZE << MSLAB_MAX_ORDER);
 		return -E2BIG;
 	}
 	if (align && !is_power_of_2(align)) {
-		pr_err("mslab_cache_create: cache %s: alignment %u is not a power of two\n",
-		       name, align);
+		create_error(name, "alignment %u is not a power of two", align);
 		return -EINVAL;
 	}
 	if (align > PAGE_SIZE) {
-		pr_err("mslab_cache_create: cache %s: alignment %u exceeds a page\n",
-		       name, align);
+		create_error(name, "alignment %u exceeds a page", align);
 		return -EINVAL;
 	}
 	if (unsupported) {
-		pr_err("mslab_cache_create: cache %s: %s (%#lx) is not supported\n",
-		       name, unsupported_flag_name(unsupported),
-		       (unsigned long)(__force unsigned int)unsupported);
+		create_error(name, "%s (%#lx) is not supported",
+			     unsupported_flag_name(unsupported),
+			     (unsigned long)(__force unsigned int)unsupported);
 		return -EINVAL;
 	}
 	return 0;
@@ -178,8 +178,7 @@ static struct mslab_cache *create_cache(const char *name, unsigned int size,
 	s->remote_node_defrag_ratio = 1000;
 	err = mslab_calculate_geometry(s, size, align);
 	if (err) {
-		pr_err("mslab_cache_create: cache %s: object size %u does not fit a slab\n",
-		       name, size);
+		create_error(name, "object size %u does not fit a slab", size);
 		kfree(s);
 		return ERR_PTR(err);
 	}
@@ -236,7 +235,7 @@ struct mslab_cache *mslab_cache_create(const char *name, unsigned int size,
 
 	mutex_lock(&mslab_mutex);
 	if (find_cache(name)) {
-		pr_err("mslab_cache_create: cache %s already exists\n", name);
+		create_error(name, "a cache of that name exists");
 		s = ERR_PTR(-EEXIST);
 	} else {
 		s = create_cache(name, size, align, flags, ctor);
@@ -245,7 +244,7 @@ struct mslab_cache *mslab_cache_create(const char *name, unsigned int size,
 out:
 	if (IS_ERR(s)) {
 		if (flags & SLAB_PANIC)
-			panic("mslab_cache_create: cannot create cache %s: %pe\n",
+			panic("%s: cannot create cache %s: %pe\n", __func__,
 			      name ?: "(null)", s);
 		return NULL;
 	}
@@ -262,11 +261,12 @@ EXPORT_SYMBOL_GPL(mslab_cache_create);
 unsigned long mslab_count_inuse(struct mslab_cache *s)
 {
 	struct mslab_slab *slab;
-	struct mslab_node *n;
 	unsigned long flags, x = 0;
 	int node;
 
-	for_each_mslab_node(s, node, n) {
+	for_each_node(node) {
+		struct mslab_node *n = s->node[node];
+
 		spin_lock_irqsave(&n->list_lock, flags);
 		list_for_each_entry(slab, &n->all_slabs, all_list)
 			x += mslab_slab_inuse(slab);
@@ -321,8 +321,8 @@ void mslab_cache_destroy(struct mslab_cache *s)
 	live = mslab_count_inuse(s);
 	if (live) {
 		if (!s->leaked)
-			pr_err("mslab_cache_destroy %s: %lu objects remaining; cache leaked\n",
-			       s->name, live);
+			pr_err("%s %s: %lu objects remaining; cache leaked\n",
+			       __func__, s->name, live);
 		s->leaked = true;
 		mutex_unlock(&mslab_mutex);
 		cpus_read_unlock();

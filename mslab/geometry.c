@@ -30,9 +30,8 @@
  *
  * Return: the alignment, at least a word.
  */
-unsigned int mslab_calculate_alignment(slab_flags_t flags,
-							unsigned int align,
-							unsigned int size)
+unsigned int mslab_calculate_alignment(slab_flags_t flags, unsigned int align,
+				       unsigned int size)
 {
 	if (flags & SLAB_HWCACHE_ALIGN) {
 		unsigned int ralign = cache_line_size();

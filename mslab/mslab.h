@@ -35,21 +35,20 @@
 #if defined(system_has_cmpxchg128) && defined(CONFIG_ARCH_SUPPORTS_INT128)
 #define MSLAB_HAVE_CMPXCHG_DOUBLE 1
 #define mslab_has_cmpxchg_double() system_has_cmpxchg128()
-typedef u128 mslab_double_t;
 #else
 #define mslab_has_cmpxchg_double() false
 #endif
 
 /* A freelist pointer and a word that changes with it, as one double word. */
-typedef union {
+union mslab_freelist_aba {
 	struct {
 		void *freelist;
 		unsigned long counter;
 	};
 #ifdef MSLAB_HAVE_CMPXCHG_DOUBLE
-	mslab_double_t full;
+	u128 full;
 #endif
-} __aligned(2 * sizeof(void *)) mslab_freelist_aba_t;
+} __aligned(2 * sizeof(void *));
 
 /* === Statistics ========================================================= */
 
@@ -120,7 +119,7 @@ struct mslab_slab {
 			};
 		};
 		/* freelist + counters change together: see slab_update_freelist(). */
-		mslab_freelist_aba_t freelist_counter;
+		union mslab_freelist_aba freelist_counter;
 	};
 	/* The cache this slab belongs to; set once. */
 	struct mslab_cache *cache;
@@ -164,7 +163,7 @@ struct mslab_cpu {
 			/* Transaction id: bumped by every change of freelist. */
 			unsigned long tid;
 		};
-		mslab_freelist_aba_t freelist_tid;
+		union mslab_freelist_aba freelist_tid;
 	};
 	/* The cpu slab (frozen), or NULL. Under @lock. */
 	struct mslab_slab *slab;
@@ -280,10 +279,6 @@ struct mslab_cache {
 	/* One per possible node, nr_node_ids entries. */
 	struct mslab_node *node[];
 };
-
-#define for_each_mslab_node(s, nid, n)				\
-	for (nid = 0; nid < nr_node_ids; nid++)			\
-		if ((n = (s)->node[nid]))
 
 /* The slab that holds @x, or NULL if mslab did not allocate it. */
 struct mslab_slab *mslab_virt_to_slab(const void *x);

@@ -82,6 +82,7 @@ bool mslab_obj_in_slab(struct mslab_cache *s, struct mslab_slab *slab,
 	idx = reciprocal_divide(off, s->reciprocal_size);
 	return (unsigned long)idx * s->size == off;
 }
+EXPORT_SYMBOL_IF_KUNIT(mslab_obj_in_slab);
 
 static struct page *alloc_slab_page(gfp_t flags, int node, unsigned int order)
 {
@@ -236,7 +237,7 @@ int mslab_slab_init(void)
 	 */
 	mslab_slab_desc_cache = kmem_cache_create("mslab_slab",
 						  sizeof(struct mslab_slab),
-						  sizeof(mslab_freelist_aba_t),
+						  sizeof(union mslab_freelist_aba),
 						  SLAB_TYPESAFE_BY_RCU, NULL);
 	if (!mslab_slab_desc_cache) {
 		pr_err("cannot create the slab descriptor cache\n");

@@ -8,6 +8,8 @@
 #include <linux/cpumask.h>
 #include <linux/kernel.h>
 
+#include <kunit/visibility.h>
+
 #include "mslab.h"
 
 const char *const mslab_stat_names[NR_MSLAB_STAT_ITEMS] = {
@@ -38,6 +40,7 @@ const char *const mslab_stat_names[NR_MSLAB_STAT_ITEMS] = {
 	[CPU_PARTIAL_NODE]		= "cpu_partial_node",
 	[CPU_PARTIAL_DRAIN]		= "cpu_partial_drain",
 };
+
 static_assert(ARRAY_SIZE(mslab_stat_names) == NR_MSLAB_STAT_ITEMS);
 
 /**
@@ -53,6 +56,8 @@ unsigned long mslab_stat_sum(struct mslab_cache *s, enum mslab_stat_item si)
 	int cpu;
 
 	for_each_possible_cpu(cpu)
+		/* Bumped without atomics: the sum is a snapshot. */
 		sum += data_race(per_cpu_ptr(s->cpu_slab, cpu)->stat[si]);
 	return sum;
 }
+EXPORT_SYMBOL_IF_KUNIT(mslab_stat_sum);

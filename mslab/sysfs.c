@@ -224,7 +224,6 @@ static ssize_t show_slab_objects(struct mslab_cache *s, char *buf,
 				 unsigned long flags)
 {
 	unsigned long total = 0, *nodes;
-	struct mslab_node *n;
 	int node, len = 0;
 
 	nodes = kcalloc(nr_node_ids, sizeof(*nodes), GFP_KERNEL);
@@ -234,7 +233,8 @@ static ssize_t show_slab_objects(struct mslab_cache *s, char *buf,
 	if (flags & SO_CPU)
 		count_cpu_slabs(s, flags, nodes);
 
-	for_each_mslab_node(s, node, n) {
+	for_each_node(node) {
+		struct mslab_node *n = s->node[node];
 		unsigned long x;
 
 		if (flags & SO_ALL) {
@@ -249,7 +249,7 @@ static ssize_t show_slab_objects(struct mslab_cache *s, char *buf,
 		} else if (flags & SO_PARTIAL) {
 			if (flags & SO_OBJECTS)
 				x = count_partial_inuse(n);
-			else
+			else	/* A snapshot, as SLUB's. */
 				x = data_race(n->nr_partial);
 			nodes[node] += x;
 		}
@@ -292,6 +292,7 @@ static ssize_t show_stat(struct mslab_cache *s, char *buf,
 
 	len = sysfs_emit(buf, "%lu", mslab_stat_sum(s, si));
 	for_each_online_cpu(cpu) {
+		/* Racy snapshot of a counter that is bumped without atomics. */
 		unsigned int x = data_race(per_cpu_ptr(s->cpu_slab, cpu)->stat[si]);
 
 		if (x)
@@ -315,14 +316,15 @@ static ssize_t clear_stat(struct mslab_cache *s, const char *buf,
 }
 
 #define STAT_ATTR(si, text)						\
+static const enum mslab_stat_item text##_item = si;			\
 static ssize_t text##_show(struct mslab_cache *s, char *buf)		\
 {									\
-	return show_stat(s, buf, si);					\
+	return show_stat(s, buf, text##_item);				\
 }									\
 static ssize_t text##_store(struct mslab_cache *s, const char *buf,	\
 			    size_t length)				\
 {									\
-	return clear_stat(s, buf, length, si);				\
+	return clear_stat(s, buf, length, text##_item);			\
 }									\
 MSLAB_ATTR(text)
 
