@@ -56,14 +56,32 @@ mslab_splats() {
 
 # Make a directory of symlinks mirroring the module sources, so one source
 # tree can be built against several kernels (the UML tree, Debian's headers)
-# without their objects overwriting each other.
+# without their objects overwriting each other. Only source files are
+# linked (tracked or not ignored by git): a link to a build product would
+# let one build write through it into another's objects.
 mslab_shadow_tree() {
-	local dst=$1 d
+	local dst=$1 f
 	mkdir -p "$dst"
-	for d in Kbuild mslab include kunit selftests; do
-		[ -e "$MSLAB_ROOT/$d" ] || continue
-		cp -rsf "$MSLAB_ROOT/$d" "$dst/"
+	# Drop links to files that are gone or were never sources.
+	find "$dst" -type l -delete
+	(cd "$MSLAB_ROOT" && git ls-files --cached --others --exclude-standard \
+		Kbuild mslab include kunit selftests) | while read -r f; do
+		[ -f "$MSLAB_ROOT/$f" ] || continue
+		mkdir -p "$dst/$(dirname "$f")"
+		ln -sf "$MSLAB_ROOT/$f" "$dst/$f"
 	done
-	# Drop links whose source file was removed since the last run.
-	find "$dst" -xtype l -delete
+}
+
+# Build mslab and the client/test modules against Debian's 6.12 headers in
+# the shadow tree $1, logging to $2. The .ko files are left in $1.
+mslab_build_vm_modules() {
+	local obj=$1 build_log=$2
+	local kdir="/usr/src/linux-headers-$(mslab_abi)-amd64"
+
+	[ -f "$kdir/Makefile" ] || die "$kdir is missing (run scripts/setup.sh)"
+	log "building mslab against $kdir"
+	mslab_shadow_tree "$obj"
+	find "$obj" -name '*.ko' -delete
+	make -C "$kdir" M="$obj" W=1 KCFLAGS=-Werror -j"$(nproc)" modules \
+		>"$build_log" 2>&1
 }

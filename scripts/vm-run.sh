@@ -9,7 +9,8 @@
 # This is the SMP/NUMA twin of the UML runtime (scripts/kunit.sh): 4 vCPUs in
 # two sockets, one NUMA node per socket, under TCG since there is no KVM. The
 # initramfs is a static busybox with scripts/vm-init.sh as /init, the given
-# modules in /modules/ and selftests/ in /selftests/. It is cached in
+# modules in /modules/, selftests/ in /selftests/ and scripts/mslabinfo.sh
+# as /bin/mslabinfo. It is cached in
 # $MSLAB_CACHE/vm, keyed by a hash of those inputs; the commands travel in a
 # second, per-run cpio appended to it as /cmds.sh.
 #
@@ -68,7 +69,8 @@ selftest_files() {
 
 # The base image: everything but the commands.
 key=$({
-	sha256sum "$busybox" "$MSLAB_ROOT/scripts/vm-init.sh" | cut -d' ' -f1
+	sha256sum "$busybox" "$MSLAB_ROOT/scripts/vm-init.sh" \
+		"$MSLAB_ROOT/scripts/mslabinfo.sh" | cut -d' ' -f1
 	selftest_files | while read -r f; do
 		echo "$f $(sha256sum <"$MSLAB_ROOT/$f" | cut -d' ' -f1)"
 	done
@@ -84,6 +86,8 @@ if [ ! -f "$base" ]; then
 	cp "$busybox" "$root/bin/busybox"
 	cp "$MSLAB_ROOT/scripts/vm-init.sh" "$root/init"
 	chmod 755 "$root/init"
+	cp "$MSLAB_ROOT/scripts/mslabinfo.sh" "$root/bin/mslabinfo"
+	chmod 755 "$root/bin/mslabinfo"
 	# Without /dev/console the kernel starts init with no stdio.
 	mknod "$root/dev/console" c 5 1 2>/dev/null ||
 		log "cannot mknod /dev/console (not root?): init reopens it"

@@ -16,27 +16,18 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 timeout_s=${MSLAB_VM_TIMEOUT:-600}
-abi=$(mslab_abi)
-kdir=/usr/src/linux-headers-$abi-amd64
 obj="$MSLAB_ROOT/build/vm"
 logdir="$MSLAB_RESULTS"
 mkdir -p "$logdir"
 build_log="$logdir/selftest-build.log"
 log_file="$logdir/selftest-console.log"
 
-[ -f "$kdir/Makefile" ] || die "$kdir is missing (run scripts/setup.sh)"
-
-log "building mslab against $kdir"
-mslab_shadow_tree "$obj"
-find "$obj" -name '*.ko' -delete
-make -C "$kdir" M="$obj" W=1 KCFLAGS=-Werror -j"$(nproc)" modules \
-	>"$build_log" 2>&1 || {
+mslab_build_vm_modules "$obj" "$build_log" || {
 	cat "$build_log" >&2
 	mslab_record selftest 0 1 0
 	die "building mslab against Debian's headers failed"
 }
 mapfile -t kos < <(find "$obj" -name '*.ko' | LC_ALL=C sort)
-[ ${#kos[@]} -gt 0 ] || die "the build produced no module"
 mod_args=()
 for k in "${kos[@]}"; do
 	mod_args+=(-m "$k")
