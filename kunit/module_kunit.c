@@ -51,6 +51,6 @@ static struct kunit_suite mslab_module_test_suite = {
 
 kunit_test_suites(&mslab_module_test_suite);
 
-MODULE_DESCRIPTION("KUnit tests for mslab's module-level state");
+MODULE_DESCRIPTION("KUnit tests for mslab");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -937,8 +937,11 @@ static void slab_free_unlocked_done(struct mslab_cache *s,
 	}
 }
 
-/* The part of __slab_free() that runs under the slab's node list_lock. */
-static void __slab_free_locked(struct mslab_cache *s, struct mslab_slab *slab,
+/*
+ * The part of __slab_free() that runs under the slab's node list_lock.
+ * Return: true if the objects were freed, false if the free was refused.
+ */
+static bool __slab_free_locked(struct mslab_cache *s, struct mslab_slab *slab,
 			       void *head, void *tail, int cnt,
 			       unsigned long addr)
 {
@@ -951,7 +954,7 @@ static void __slab_free_locked(struct mslab_cache *s, struct mslab_slab *slab,
 		if (!slab_free_prepare(s, slab, head, tail, cnt, addr,
 				       &old, &new)) {
 			spin_unlock_irqrestore(&n->list_lock, flags);
-			return;
+			return false;
 		}
 	} while (!slab_update_freelist(s, slab, old.freelist, old.counters,
 				       new.freelist, new.counters));
@@ -960,18 +963,19 @@ static void __slab_free_locked(struct mslab_cache *s, struct mslab_slab *slab,
 		/* The slab changed state before we had the lock. */
 		spin_unlock_irqrestore(&n->list_lock, flags);
 		slab_free_unlocked_done(s, slab, &old);
-		return;
+		return true;
 	}
 	/* Empty, but on a CPU's partial chain: not ours to move. */
 	if (!slab->on_node_partial ||
 	    n->nr_partial < READ_ONCE(s->min_partial)) {
 		spin_unlock_irqrestore(&n->list_lock, flags);
-		return;
+		return true;
 	}
 	remove_partial(n, slab);
 	mslab_stat(s, FREE_REMOVE_PARTIAL);
 	spin_unlock_irqrestore(&n->list_lock, flags);
 	mslab_discard_slab(s, slab);
+	return true;
 }
 
 /*
@@ -983,17 +987,19 @@ static void __slab_free(struct mslab_cache *s, struct mslab_slab *slab,
 {
 	struct mslab_slab_state old, new;
 
-	mslab_stat(s, FREE_SLOWPATH);
 	do {
 		if (!slab_free_prepare(s, slab, head, tail, cnt, addr,
 				       &old, &new))
 			return;
 		if (slab_free_needs_list_lock(&old, &new)) {
-			__slab_free_locked(s, slab, head, tail, cnt, addr);
+			if (__slab_free_locked(s, slab, head, tail, cnt, addr))
+				mslab_stat(s, FREE_SLOWPATH);
 			return;
 		}
 	} while (!slab_update_freelist(s, slab, old.freelist, old.counters,
 				       new.freelist, new.counters));
+	/* Counted once done, so refused frees are not frees. */
+	mslab_stat(s, FREE_SLOWPATH);
 	slab_free_unlocked_done(s, slab, &old);
 }
 

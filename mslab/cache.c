@@ -205,7 +205,8 @@ fail:
 /**
  * mslab_cache_create() - create a cache
  * @name: a unique name, shown in /sys/kernel/mslab/ and the logs; copied
- * @size: object size in bytes, 1 to 8 pages
+ * @size: object size in bytes, 1 to 8 pages (8 pages less a word with a
+ *	  constructor, whose free pointer follows the object)
  * @align: required object alignment: 0 or a power of two up to a page
  * @flags: the kernel's SLAB_* flags; SLAB_HWCACHE_ALIGN,
  *	   SLAB_RECLAIM_ACCOUNT, SLAB_PANIC, SLAB_NO_MERGE and SLAB_CACHE_DMA

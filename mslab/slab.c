@@ -57,7 +57,12 @@ struct mslab_slab *mslab_virt_to_slab(const void *x)
 	slab = (struct mslab_slab *)page_private(page);
 	if (unlikely(!slab || !virt_addr_valid(slab)))
 		return NULL;
-	if (unlikely(READ_ONCE(slab->page) != page))
+	/*
+	 * For a page that is not mslab's, @slab is whatever its owner keeps
+	 * in private: a valid kernel address, but maybe not a descriptor, so
+	 * read the back pointer without KASAN's checks.
+	 */
+	if (unlikely(READ_ONCE_NOCHECK(slab->page) != page))
 		return NULL;
 	return slab;
 }

@@ -70,8 +70,7 @@ except Exception:
     print(0, 0, 0)
     sys.exit()
 c = [0, 0, 0]
-for g in data.get("test_groups") or []:
-    walk(g, c)
+walk(data, c)
 print(*c)
 PY
 )
