@@ -1070,10 +1070,28 @@ static __always_inline void do_slab_free(struct mslab_cache *s,
 		__slab_free(s, slab, head, tail, cnt, addr);
 }
 
+/**
+ * mslab_free_object() - free one object to its slab
+ * @s: the slab's cache
+ * @slab: the slab holding @x
+ * @x: the object; refused (reported) unless it is the start of one
+ * @addr: the caller, for reports
+ *
+ * Context: any.
+ */
+void mslab_free_object(struct mslab_cache *s, struct mslab_slab *slab,
+		       void *x, unsigned long addr)
+{
+	if (unlikely(!mslab_obj_in_slab(s, slab, x))) {
+		mslab_report_free_error(s, x, addr, "not the start of an object");
+		return;
+	}
+	do_slab_free(s, slab, x, x, 1, addr);
+}
+
 /*
  * The slab of an object about to be freed to @s, or NULL after reporting
- * why @x cannot be: not mslab memory, another cache's object, or not the
- * start of an object.
+ * why @x cannot be: not mslab memory or another cache's object.
  */
 static struct mslab_slab *free_to_slab(struct mslab_cache *s, void *x,
 				       unsigned long addr)
@@ -1088,11 +1106,6 @@ static struct mslab_slab *free_to_slab(struct mslab_cache *s, void *x,
 	if (unlikely(slab->cache != s)) {
 		mslab_report_free_error(s, x, addr,
 					"object of cache %s", slab->cache->name);
-		return NULL;
-	}
-	if (unlikely(!mslab_obj_in_slab(s, slab, x))) {
-		mslab_report_free_error(s, x, addr,
-					"not the start of an object");
 		return NULL;
 	}
 	return slab;
@@ -1117,9 +1130,177 @@ void mslab_cache_free(struct mslab_cache *s, void *obj)
 		return;
 	slab = free_to_slab(s, obj, _RET_IP_);
 	if (likely(slab))
-		do_slab_free(s, slab, obj, obj, 1, _RET_IP_);
+		mslab_free_object(s, slab, obj, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mslab_cache_free);
+
+/* === Bulk allocation and free =========================================== */
+
+/**
+ * mslab_cache_alloc_bulk() - allocate several objects at once
+ * @s: the cache
+ * @gfpflags: as for mslab_cache_alloc()
+ * @size: number of objects
+ * @p: array of @size pointers to fill
+ *
+ * All or nothing: takes objects from this CPU's freelist under one
+ * acquisition of the per-CPU lock, refilling it through the slow path as
+ * needed (SLUB's __kmem_cache_alloc_bulk()).
+ *
+ * Context: any context @gfpflags allow.
+ * Return: @size, or 0 with nothing allocated.
+ */
+int mslab_cache_alloc_bulk(struct mslab_cache *s, gfp_t gfpflags, size_t size,
+			   void **p)
+{
+	struct mslab_cpu *c;
+	unsigned long flags;
+	size_t i;
+
+	if (!size)
+		return 0;
+	might_alloc(gfpflags);
+
+	c = get_cpu_ptr(s->cpu_slab);
+	local_lock_irqsave(&s->cpu_slab->lock, flags);
+	for (i = 0; i < size; i++) {
+		void *object = c->freelist;
+
+		if (unlikely(!object)) {
+			/*
+			 * The slow path takes the lock itself and may sleep
+			 * for a new slab; bump the tid first so racing fast
+			 * paths see the freelist changed under them.
+			 */
+			c->tid = next_tid(c->tid);
+			local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+			p[i] = ___slab_alloc(s, gfpflags, NUMA_NO_NODE, c);
+			if (unlikely(!p[i]))
+				goto error;
+			c = this_cpu_ptr(s->cpu_slab);
+			local_lock_irqsave(&s->cpu_slab->lock, flags);
+			continue;
+		}
+		c->freelist = mslab_get_freepointer(s, object);
+		p[i] = object;
+		mslab_stat(s, ALLOC_FASTPATH);
+	}
+	c->tid = next_tid(c->tid);
+	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+	put_cpu_ptr(s->cpu_slab);
+
+	if (unlikely(gfpflags & __GFP_ZERO))
+		for (i = 0; i < size; i++)
+			memset(p[i], 0, s->object_size);
+	return size;
+
+error:
+	put_cpu_ptr(s->cpu_slab);
+	mslab_cache_free_bulk(s, i, p);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(mslab_cache_alloc_bulk);
+
+/* A run of objects of one slab, linked for one free (SLUB's). */
+struct detached_freelist {
+	struct mslab_slab *slab;
+	struct mslab_cache *s;
+	void *tail;
+	void *freelist;
+	int cnt;
+};
+
+/*
+ * Take the last valid object of @p and link to it every other object of
+ * its slab found among the entries looked at, moving them to the end of
+ * the array; stop after three entries of other slabs in a row
+ * (SLUB's build_detached_freelist()). Invalid pointers are reported and
+ * dropped; a large kmalloc allocation is freed on the spot.
+ *
+ * Return: the entries of @p left to free.
+ */
+static size_t build_detached_freelist(struct mslab_cache *s, size_t size,
+				      void **p, struct detached_freelist *df,
+				      unsigned long addr)
+{
+	int lookahead = 3;
+	size_t same;
+	void *object;
+
+	df->slab = NULL;
+	object = p[--size];
+	if (ZERO_OR_NULL_PTR(object))
+		return size;
+	if (!s) {
+		df->slab = mslab_virt_to_slab(object);
+		if (!df->slab) {
+			mslab_kfree(object);	/* large, or reported */
+			return size;
+		}
+		df->s = df->slab->cache;
+	} else {
+		df->slab = free_to_slab(s, object, addr);
+		if (!df->slab)
+			return size;
+		df->s = s;
+	}
+	if (unlikely(!mslab_obj_in_slab(df->s, df->slab, object))) {
+		mslab_report_free_error(df->s, object, addr,
+					"not the start of an object");
+		df->slab = NULL;
+		return size;
+	}
+
+	df->tail = object;
+	df->freelist = object;
+	df->cnt = 1;
+	mslab_set_freepointer(df->s, object, NULL);
+
+	same = size;
+	while (size) {
+		object = p[--size];
+		if (!ZERO_OR_NULL_PTR(object) &&
+		    mslab_virt_to_slab(object) == df->slab &&
+		    object != df->freelist &&
+		    mslab_obj_in_slab(df->s, df->slab, object)) {
+			mslab_set_freepointer(df->s, object, df->freelist);
+			df->freelist = object;
+			df->cnt++;
+			same--;
+			if (size != same)
+				swap(p[size], p[same]);
+			continue;
+		}
+		if (!--lookahead)
+			break;
+	}
+	return same;
+}
+
+/**
+ * mslab_cache_free_bulk() - free several objects at once
+ * @s: the cache of every object, or NULL for objects of any mslab cache and
+ *     mslab_kmalloc() memory (as kfree_bulk())
+ * @size: number of entries in @p
+ * @p: the objects, from any slabs and CPUs; the array is reordered
+ *
+ * Objects of one slab are linked into a detached freelist and freed with
+ * one update of that slab.
+ *
+ * Context: any.
+ */
+void mslab_cache_free_bulk(struct mslab_cache *s, size_t size, void **p)
+{
+	while (size) {
+		struct detached_freelist df;
+
+		size = build_detached_freelist(s, size, p, &df, _RET_IP_);
+		if (df.slab)
+			do_slab_free(df.s, df.slab, df.freelist, df.tail,
+				     df.cnt, _RET_IP_);
+	}
+}
+EXPORT_SYMBOL_GPL(mslab_cache_free_bulk);
 
 /* === Shrinking ========================================================== */
 

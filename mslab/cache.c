@@ -11,6 +11,7 @@
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/overflow.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -25,7 +26,8 @@ EXPORT_SYMBOL_IF_KUNIT(mslab_nr_caches);
 
 /* The SLAB_* flags mslab implements. */
 #define MSLAB_SUPPORTED_FLAGS (SLAB_HWCACHE_ALIGN | SLAB_RECLAIM_ACCOUNT | \
-			       SLAB_PANIC | SLAB_NO_MERGE | SLAB_CACHE_DMA)
+			       SLAB_PANIC | SLAB_NO_MERGE | SLAB_CACHE_DMA | \
+			       SLAB_TYPESAFE_BY_RCU)
 
 /* Names of the kernel's SLAB_* flags, to refuse an unsupported one by name. */
 static const struct {
@@ -209,8 +211,8 @@ fail:
  *	  constructor, whose free pointer follows the object)
  * @align: required object alignment: 0 or a power of two up to a page
  * @flags: the kernel's SLAB_* flags; SLAB_HWCACHE_ALIGN,
- *	   SLAB_RECLAIM_ACCOUNT, SLAB_PANIC, SLAB_NO_MERGE and SLAB_CACHE_DMA
- *	   are supported, any other is refused
+ *	   SLAB_RECLAIM_ACCOUNT, SLAB_PANIC, SLAB_NO_MERGE, SLAB_CACHE_DMA and
+ *	   SLAB_TYPESAFE_BY_RCU are supported, any other is refused
  * @ctor: constructor run once on each object when its slab is populated,
  *	  or NULL
  *
@@ -301,7 +303,9 @@ EXPORT_SYMBOL_GPL(mslab_cache_shrink);
  * mslab_cache_destroy() - destroy a cache
  * @s: the cache, or NULL
  *
- * Every slab goes back to the buddy allocator. If objects are still
+ * Waits for pending mslab_kfree_rcu() frees, then every slab goes back to
+ * the buddy allocator (after a grace period for SLAB_TYPESAFE_BY_RCU
+ * caches). If objects are still
  * allocated, their memory is left alone: the cache is kept (leaked) with
  * everything a live object needs, and the log names the cache and the count
  * of live objects, as kmem_cache_destroy() does.
@@ -314,6 +318,9 @@ void mslab_cache_destroy(struct mslab_cache *s)
 
 	if (!s)
 		return;
+
+	/* Pending mslab_kfree_rcu() frees may be objects of this cache. */
+	rcu_barrier();
 
 	cpus_read_lock();
 	mutex_lock(&mslab_mutex);
@@ -334,6 +341,9 @@ void mslab_cache_destroy(struct mslab_cache *s)
 	mutex_unlock(&mslab_mutex);
 	cpus_read_unlock();
 
+	/* A SLAB_TYPESAFE_BY_RCU cache's last slabs go after a grace period. */
+	if (s->flags & SLAB_TYPESAFE_BY_RCU)
+		rcu_barrier();
 	/* Frees @s once the last sysfs reader is gone. */
 	mslab_sysfs_remove(s);
 }

@@ -126,9 +126,9 @@ static void set_cpu_partial(struct mslab_cache *s)
  * @align: requested alignment (0 or a power of two)
  *
  * The free pointer lives in the middle of a free object, away from the
- * edges that buffer overflows hit first; a cache with a constructor keeps
- * constructed state in free objects, so its free pointer moves past the
- * object.
+ * edges that buffer overflows hit first; a cache with a constructor or
+ * SLAB_TYPESAFE_BY_RCU keeps the contents of free objects, so its free
+ * pointer moves past the object.
  *
  * Return: 0, or -E2BIG when an object does not fit a slab of the largest
  * order.
@@ -144,7 +144,12 @@ int mslab_calculate_geometry(struct mslab_cache *s, unsigned int size,
 
 	stride = ALIGN(size, sizeof(void *));
 	s->inuse = stride;
-	if (s->ctor) {
+	/*
+	 * A constructed object, or one that RCU readers may still look at
+	 * after it is freed, must keep its contents: the free pointer goes
+	 * after it.
+	 */
+	if (s->ctor || (s->flags & SLAB_TYPESAFE_BY_RCU)) {
 		s->offset = stride;
 		stride += sizeof(void *);
 	} else {

@@ -10,6 +10,7 @@
 
 #include <linux/init.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 
 #include "mslab.h"
 
@@ -27,9 +28,20 @@ static int __init mslab_init(void)
 	if (err)
 		goto out_alloc;
 	mslab_debugfs_init();
+	err = mslab_kmalloc_init();
+	if (err)
+		goto out_debugfs;
+	err = mslab_shrinker_init();
+	if (err)
+		goto out_kmalloc;
 	pr_info("version %s loaded\n", MSLAB_VERSION);
 	return 0;
 
+out_kmalloc:
+	mslab_kmalloc_exit();
+out_debugfs:
+	mslab_debugfs_exit();
+	mslab_sysfs_exit();
 out_alloc:
 	mslab_alloc_exit();
 out_slab:
@@ -41,7 +53,13 @@ static void __exit mslab_exit(void)
 {
 	long pages;
 
+	mslab_shrinker_exit();
+	/* Pending mslab_kfree_rcu() frees run mslab's code: let them finish. */
+	rcu_barrier();
+	mslab_kmalloc_exit();
 	mslab_cache_exit();
+	/* RCU-deferred slab frees too. */
+	rcu_barrier();
 	mslab_debugfs_exit();
 	mslab_sysfs_exit();
 	mslab_alloc_exit();

@@ -136,6 +136,8 @@ struct mslab_slab {
 			/* Slabs on the chain from here on (valid in the head). */
 			int slabs;
 		};
+		/* Freed after a grace period (SLAB_TYPESAFE_BY_RCU caches). */
+		struct rcu_head rcu_head;
 	};
 	/* On every slab of its node: under mslab_node.list_lock. */
 	struct list_head all_list;
@@ -341,6 +343,8 @@ int mslab_slab_init(void);
 void mslab_slab_exit(void);
 
 /* alloc.c */
+void mslab_free_object(struct mslab_cache *s, struct mslab_slab *slab,
+		       void *x, unsigned long addr);
 void mslab_flush_all(struct mslab_cache *s);
 void mslab_flush_cpu(struct mslab_cache *s, unsigned int cpu);
 void mslab_init_cpu_slabs(struct mslab_cache *s);
@@ -360,6 +364,17 @@ void mslab_report_free_error(struct mslab_cache *s, const void *obj,
 			     unsigned long caller, const char *fmt, ...);
 bool mslab_count_kunit_error(void);
 
+/* kmalloc.c */
+extern struct mslab_cache *mslab_kmalloc_caches[];
+extern atomic_long_t mslab_large_pages;
+unsigned int mslab_kmalloc_index(size_t size);
+int mslab_kmalloc_init(void);
+void mslab_kmalloc_exit(void);
+
+/* shrinker.c */
+int mslab_shrinker_init(void);
+void mslab_shrinker_exit(void);
+
 /* sysfs.c */
 int mslab_sysfs_init(void);
 void mslab_sysfs_exit(void);
@@ -369,6 +384,84 @@ void mslab_sysfs_remove(struct mslab_cache *s);
 /* debugfs.c */
 void mslab_debugfs_init(void);
 void mslab_debugfs_exit(void);
+void mslab_debugfs_add(struct mslab_cache *s);
+void mslab_debugfs_remove(struct mslab_cache *s);
+
+/* format.c: formats of the sysfs and debugfs files, parsing of writes */
+#define MSLAB_FILL_BUCKETS	12	/* empty, <10%, 10-19% ... 90-99%, full */
+unsigned int mslab_fill_bucket(unsigned int inuse, unsigned int objects);
+const char *mslab_fill_bucket_name(unsigned int bucket);
+int mslab_emit_nodes(char *buf, int len, const unsigned long *nodes,
+		     const nodemask_t *mask);
+int mslab_emit_cpu_partial(char *buf, unsigned int objs_per_slab,
+			   const unsigned int *slabs, const struct cpumask *mask);
+int mslab_parse_ulong(const char *buf, unsigned long max, unsigned long *val);
+bool mslab_is_command(const char *buf, const char *word);
+
+/*
+ * Bounds of the writable tunables. min_partial: empty slabs kept per node
+ * (SLUB computes 5..10). cpu_partial: objects per CPU (SLUB computes at
+ * most 120); the bound keeps cpu_partial * 2 and the slab count far from
+ * overflow.
+ */
+#define MSLAB_MIN_PARTIAL_LIMIT	1024UL
+#define MSLAB_CPU_PARTIAL_LIMIT	32768UL
+
+/* state.c: the debugfs state dump and slabinfo */
+struct seq_file;
+
+/* One slab as the state dump shows it. */
+struct mslab_slab_fill {
+	unsigned short inuse;
+	unsigned short objects;
+	int node;
+};
+
+/* Partial slabs of one CPU listed one by one; more are only counted. */
+#define MSLAB_STATE_CHAIN_MAX	32U
+
+/* One CPU's part of a snapshot, taken on that CPU under its local_lock. */
+struct mslab_cpu_state {
+	bool taken;			/* false: the CPU was offline */
+	struct mslab_slab *slab;	/* identity only, never dereferenced */
+	struct mslab_slab_fill cpu_slab; /* inuse: in users' hands */
+	unsigned int cpu_free;		/* objects on the CPU's freelist */
+	unsigned int remote_free;	/* freed to the slab by other CPUs */
+	unsigned int nr_partial;	/* slabs on the partial chain */
+	struct mslab_slab_fill partial[MSLAB_STATE_CHAIN_MAX];
+};
+
+/* One node's part, taken under its list_lock. */
+struct mslab_node_state {
+	unsigned long nr_slabs, objects, inuse;
+	unsigned long hist[MSLAB_FILL_BUCKETS];
+	unsigned long nr_partial;	/* slabs on the partial list */
+	unsigned long room;		/* entries of @partial */
+	struct mslab_slab_fill *partial;
+};
+
+struct mslab_state {
+	struct mslab_cache *s;
+	struct mslab_cpu_state *cpus;	/* nr_cpu_ids entries */
+	struct mslab_node_state *nodes;	/* nr_node_ids entries */
+	unsigned long nr_slabs, objects, inuse;
+	unsigned long hist[MSLAB_FILL_BUCKETS];
+};
+
+struct mslab_state *mslab_state_take(struct mslab_cache *s);
+void mslab_state_free(struct mslab_state *st);
+void mslab_state_print(struct seq_file *m, const struct mslab_state *st);
+
+/* SLUB's struct slabinfo, the figures of a /proc/slabinfo line. */
+struct mslab_slabinfo {
+	unsigned long active_objs, num_objs, active_slabs, num_slabs;
+	unsigned int objects_per_slab, cache_order;
+};
+
+unsigned long mslab_count_partial_free(struct mslab_node *n);
+void mslab_slabinfo_get(struct mslab_cache *s, struct mslab_slabinfo *info);
+void mslab_slabinfo_header(struct seq_file *m);
+void mslab_slabinfo_show(struct seq_file *m, struct mslab_cache *s);
 
 /* Free pointer helpers (SLUB's get_freepointer()/set_freepointer()). */
 static inline void *mslab_get_freepointer(struct mslab_cache *s, void *object)

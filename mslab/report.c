@@ -43,7 +43,7 @@ bool mslab_count_kunit_error(void)
 
 /**
  * mslab_report_free_error() - report a free that mslab refused
- * @s: the cache the object was freed to
+ * @s: the cache the object was freed to, or NULL (mslab_kfree())
  * @obj: the pointer
  * @caller: return address of the free call
  * @fmt: what is wrong with it, printf-style
@@ -59,7 +59,11 @@ void mslab_report_free_error(struct mslab_cache *s, const void *obj,
 	va_start(args, fmt);
 	vaf.fmt = fmt;
 	vaf.va = &args;
-	pr_err("cache %s: refused to free %p from %pS: %pV\n",
-	       s->name, obj, (void *)caller, &vaf);
+	if (s)
+		pr_err("cache %s: refused to free %p from %pS: %pV\n",
+		       s->name, obj, (void *)caller, &vaf);
+	else
+		pr_err("refused to free %p from %pS: %pV\n",
+		       obj, (void *)caller, &vaf);
 	va_end(args);
 }

@@ -15,6 +15,7 @@
 
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 
 #include <kunit/visibility.h>
@@ -206,17 +207,37 @@ struct mslab_slab *mslab_new_slab(struct mslab_cache *s, gfp_t flags, int node)
 	return slab;
 }
 
+/* Return a slab's pages, clean, and its descriptor. */
+static void free_slab(struct mslab_slab *slab)
+{
+	struct page *page = slab->page;
+
+	atomic_long_sub(1L << slab->order, &mslab_pages_held);
+	set_page_private(page, 0);
+	WRITE_ONCE(slab->page, NULL);
+	__free_pages(page, slab->order);
+	kmem_cache_free(mslab_slab_desc_cache, slab);
+}
+
+static void rcu_free_slab(struct rcu_head *h)
+{
+	free_slab(container_of(h, struct mslab_slab, rcu_head));
+}
+
 /**
  * mslab_discard_slab() - give an empty slab's pages back to the buddy allocator
  * @s: the cache
  * @slab: a slab on no list and with no object in use
+ *
+ * The slab leaves the cache at once. For a SLAB_TYPESAFE_BY_RCU cache its
+ * pages go back only after an RCU grace period, so a reader that found an
+ * object under rcu_read_lock() still reads an object of this cache.
  *
  * Context: any; takes the slab's node list_lock.
  */
 void mslab_discard_slab(struct mslab_cache *s, struct mslab_slab *slab)
 {
 	struct mslab_node *n = s->node[slab->node];
-	struct page *page = slab->page;
 	unsigned long flags;
 
 	spin_lock_irqsave(&n->list_lock, flags);
@@ -224,13 +245,12 @@ void mslab_discard_slab(struct mslab_cache *s, struct mslab_slab *slab)
 	spin_unlock_irqrestore(&n->list_lock, flags);
 	atomic_long_dec(&n->nr_slabs);
 	atomic_long_sub(slab->objects, &n->total_objects);
-	atomic_long_sub(1L << slab->order, &mslab_pages_held);
-
-	set_page_private(page, 0);
-	WRITE_ONCE(slab->page, NULL);
-	__free_pages(page, slab->order);
-	kmem_cache_free(mslab_slab_desc_cache, slab);
 	mslab_stat(s, FREE_SLAB);
+
+	if (s->flags & SLAB_TYPESAFE_BY_RCU)
+		call_rcu(&slab->rcu_head, rcu_free_slab);
+	else
+		free_slab(slab);
 }
 
 int mslab_slab_init(void)

@@ -14,13 +14,16 @@
 #ifndef _LINUX_MSLAB_H
 #define _LINUX_MSLAB_H
 
+#include <linux/compiler.h>
 #include <linux/gfp_types.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/types.h>
 
-#define MSLAB_VERSION "0.2"
+#define MSLAB_VERSION "0.3"
 
 struct mslab_cache;
+struct rcu_head;
 
 struct mslab_cache *mslab_cache_create(const char *name, unsigned int size,
 				       unsigned int align, slab_flags_t flags,
@@ -31,5 +34,61 @@ void *mslab_cache_alloc_node(struct mslab_cache *s, gfp_t gfpflags, int node);
 void mslab_cache_free(struct mslab_cache *s, void *obj);
 int mslab_cache_shrink(struct mslab_cache *s);
 unsigned int mslab_cache_size(struct mslab_cache *s);
+
+int mslab_cache_alloc_bulk(struct mslab_cache *s, gfp_t gfpflags, size_t size,
+			   void **p);
+void mslab_cache_free_bulk(struct mslab_cache *s, size_t size, void **p);
+
+/*
+ * The kmalloc family: size classes 8, 16, 32, 64, 96, 128, 192, 256, 512,
+ * 1k, 2k, 4k and 8k are mslab caches ("mslab-kmalloc-<size>"); larger
+ * requests are compound pages straight from the buddy allocator.
+ */
+#define MSLAB_KMALLOC_MAX_CACHE_SIZE	8192
+
+void *mslab_kmalloc(size_t size, gfp_t flags);
+void *mslab_kmalloc_node(size_t size, gfp_t flags, int node);
+void *mslab_krealloc(const void *p, size_t new_size, gfp_t flags);
+void mslab_kfree(const void *p);
+size_t mslab_ksize(const void *p);
+void mslab_kfree_bulk(size_t size, void **p);
+bool mslab_owns(const void *p);
+
+static inline void *mslab_kzalloc(size_t size, gfp_t flags)
+{
+	return mslab_kmalloc(size, flags | __GFP_ZERO);
+}
+
+static inline void *mslab_kmalloc_array(size_t n, size_t size, gfp_t flags)
+{
+	size_t bytes;
+
+	if (unlikely(check_mul_overflow(n, size, &bytes)))
+		return NULL;
+	return mslab_kmalloc(bytes, flags);
+}
+
+static inline void *mslab_kcalloc(size_t n, size_t size, gfp_t flags)
+{
+	return mslab_kmalloc_array(n, size, flags | __GFP_ZERO);
+}
+
+/*
+ * mslab_kfree_rcu(ptr, rhf): free @ptr, allocated by mslab, after an RCU
+ * grace period, using the struct rcu_head member @rhf of *@ptr (as the
+ * kernel's kfree_rcu()). mslab_kfree_rcu_mightsleep(ptr) needs no rcu_head
+ * and waits for the grace period itself.
+ */
+void mslab_kfree_call_rcu(struct rcu_head *head);
+void mslab_kfree_rcu_mightsleep(const void *p);
+
+#define mslab_kfree_rcu(ptr, rhf)					\
+do {									\
+	typeof(ptr) ___p = (ptr);					\
+									\
+	if (___p)							\
+		mslab_kfree_call_rcu((void *)___p +			\
+				     offsetof(typeof(*___p), rhf));	\
+} while (0)
 
 #endif /* _LINUX_MSLAB_H */

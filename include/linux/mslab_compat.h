@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Allocate from mslab without changing a line of a module written against
+ * the kernel's slab API.
+ *
+ * Include this header first in each source file, or pass it with -include
+ * on the file's build line (ccflags-y or CFLAGS_<file>.o in its Kbuild),
+ * and rebuild: kmem_cache_*(), KMEM_CACHE(),
+ * the kmalloc family, kfree_rcu() and the bulk calls then go to mslab.
+ * struct kmem_cache becomes struct mslab_cache.
+ *
+ * Covered: kmem_cache_create() (both the legacy 5-argument form and the
+ * 6.12 struct kmem_cache_args form), kmem_cache_create_usercopy(),
+ * KMEM_CACHE(), KMEM_CACHE_USERCOPY(), kmem_cache_alloc(),
+ * kmem_cache_zalloc(), kmem_cache_alloc_node(), kmem_cache_free(),
+ * kmem_cache_destroy(), kmem_cache_shrink(), kmem_cache_size(),
+ * kmem_cache_alloc_bulk(), kmem_cache_free_bulk(), kmalloc(), kzalloc(),
+ * kcalloc(), kmalloc_array(), kmalloc_node(), kzalloc_node(), kcalloc_node(),
+ * krealloc(), kfree(), kfree_bulk(), ksize(), kfree_rcu(),
+ * kfree_rcu_mightsleep().
+ *
+ * kfree() and ksize() also accept memory of the kernel's own allocator and
+ * pass it on to it: the kernel's helpers (kstrdup(), kmemdup(), kasprintf()
+ * ...) still allocate from the kernel, and their results are kfree()d as
+ * usual.
+ *
+ * Not covered (these still use the kernel's allocator, see README):
+ * kvmalloc()/kvfree(), the *_track_caller() variants, devm_kmalloc(),
+ * krealloc_array(), kmem_cache_alloc_lru(), and flags mslab refuses at
+ * create time (SLAB_ACCOUNT, the debug flags). The usercopy region and
+ * kmem_cache_args.freeptr_offset are ignored: mslab keeps the free pointer
+ * of SLAB_TYPESAFE_BY_RCU caches outside the object anyway.
+ */
+#ifndef _LINUX_MSLAB_COMPAT_H
+#define _LINUX_MSLAB_COMPAT_H
+
+#include <linux/args.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+
+#include <linux/mslab.h>
+
+/* === Caches ============================================================= */
+
+#define kmem_cache mslab_cache
+
+/* kmem_cache_create(name, size, args, flags): 6.12's new form. */
+static inline struct mslab_cache *
+mslab_compat_create_4(const char *name, unsigned int size,
+		      struct kmem_cache_args *args, slab_flags_t flags)
+{
+	return mslab_cache_create(name, size, args ? args->align : 0, flags,
+				  args ? args->ctor : NULL);
+}
+
+/* kmem_cache_create(name, size, align, flags, ctor): the legacy form. */
+static inline struct mslab_cache *
+mslab_compat_create_5(const char *name, unsigned int size, unsigned int align,
+		      slab_flags_t flags, void (*ctor)(void *))
+{
+	return mslab_cache_create(name, size, align, flags, ctor);
+}
+
+static inline struct mslab_cache *
+mslab_compat_create_usercopy(const char *name, unsigned int size,
+			     unsigned int align, slab_flags_t flags,
+			     unsigned int useroffset, unsigned int usersize,
+			     void (*ctor)(void *))
+{
+	return mslab_cache_create(name, size, align, flags, ctor);
+}
+
+/* Either form of 6.12's kmem_cache_create(), by the number of arguments. */
+#undef kmem_cache_create
+#define kmem_cache_create(...)						\
+	CONCATENATE(mslab_compat_create_, COUNT_ARGS(__VA_ARGS__))(__VA_ARGS__)
+
+#undef kmem_cache_create_usercopy
+#define kmem_cache_create_usercopy(...)					\
+	mslab_compat_create_usercopy(__VA_ARGS__)
+
+#undef KMEM_CACHE
+#define KMEM_CACHE(type, flags)						\
+	mslab_cache_create(#type, sizeof(struct type),			\
+			   __alignof__(struct type), (flags), NULL)
+
+#undef KMEM_CACHE_USERCOPY
+#define KMEM_CACHE_USERCOPY(type, flags, ...)	KMEM_CACHE(type, flags)
+
+#undef kmem_cache_alloc
+#define kmem_cache_alloc(s, flags)	mslab_cache_alloc((s), (flags))
+#undef kmem_cache_zalloc
+#define kmem_cache_zalloc(s, flags)					\
+	mslab_cache_alloc((s), (flags) | __GFP_ZERO)
+#undef kmem_cache_alloc_node
+#define kmem_cache_alloc_node(s, flags, node)				\
+	mslab_cache_alloc_node((s), (flags), (node))
+#define kmem_cache_free			mslab_cache_free
+#define kmem_cache_destroy		mslab_cache_destroy
+#define kmem_cache_shrink		mslab_cache_shrink
+#define kmem_cache_size			mslab_cache_size
+#undef kmem_cache_alloc_bulk
+#define kmem_cache_alloc_bulk(s, flags, size, p)			\
+	mslab_cache_alloc_bulk((s), (flags), (size), (p))
+#define kmem_cache_free_bulk		mslab_cache_free_bulk
+
+/* === kmalloc ============================================================ */
+
+/*
+ * Memory that is not mslab's goes to the kernel's kfree()/ksize(): a module
+ * still gets some memory from the kernel's own helpers (kstrdup() ...).
+ */
+static inline void mslab_compat_kfree(const void *p)
+{
+	if (mslab_owns(p))
+		mslab_kfree(p);
+	else
+		kfree(p);
+}
+
+static inline size_t mslab_compat_ksize(const void *p)
+{
+	return mslab_owns(p) ? mslab_ksize(p) : ksize(p);
+}
+
+static inline void mslab_compat_kfree_bulk(size_t size, void **p)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		mslab_compat_kfree(p[i]);
+}
+
+#undef kmalloc
+#define kmalloc(size, flags)		mslab_kmalloc((size), (flags))
+#undef kzalloc
+#define kzalloc(size, flags)		mslab_kzalloc((size), (flags))
+#undef kmalloc_node
+#define kmalloc_node(size, flags, node)					\
+	mslab_kmalloc_node((size), (flags), (node))
+#undef kzalloc_node
+#define kzalloc_node(size, flags, node)					\
+	mslab_kmalloc_node((size), (flags) | __GFP_ZERO, (node))
+#undef kmalloc_array
+#define kmalloc_array(n, size, flags)	mslab_kmalloc_array((n), (size), (flags))
+#undef kcalloc
+#define kcalloc(n, size, flags)		mslab_kcalloc((n), (size), (flags))
+#undef kcalloc_node
+#define kcalloc_node(n, size, flags, node)				\
+	mslab_compat_kcalloc_node((n), (size), (flags), (node))
+#undef krealloc
+#define krealloc(p, size, flags)	mslab_krealloc((p), (size), (flags))
+#define kfree				mslab_compat_kfree
+#define ksize				mslab_compat_ksize
+#define kfree_bulk			mslab_compat_kfree_bulk
+
+static inline void *mslab_compat_kcalloc_node(size_t n, size_t size,
+					      gfp_t flags, int node)
+{
+	size_t bytes;
+
+	if (unlikely(check_mul_overflow(n, size, &bytes)))
+		return NULL;
+	return mslab_kmalloc_node(bytes, flags | __GFP_ZERO, node);
+}
+
+/* === RCU ================================================================ */
+
+#undef kfree_rcu
+#define kfree_rcu(ptr, rhf)		mslab_kfree_rcu(ptr, rhf)
+#undef kvfree_rcu
+#define kvfree_rcu(ptr, rhf)		mslab_kfree_rcu(ptr, rhf)
+#undef kfree_rcu_mightsleep
+#define kfree_rcu_mightsleep(ptr)	mslab_kfree_rcu_mightsleep(ptr)
+
+#endif /* _LINUX_MSLAB_COMPAT_H */

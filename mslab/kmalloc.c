@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mslab's kmalloc family: SLUB's size classes as mslab caches created at
+ * module load ("mslab-kmalloc-<size>"), and larger requests served as
+ * compound pages straight from the buddy allocator, as the kernel's
+ * kmalloc_large() does. mslab_kfree() frees either, and objects of any
+ * other mslab cache too.
+ *
+ * A large allocation's head page has its private field pointing at
+ * mslab_large_marker, which no slab descriptor lookup accepts, so
+ * mslab_kfree() tells the three kinds of pointer apart in O(1) and reports
+ * any pointer mslab never handed out.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include <kunit/visibility.h>
+
+#include "mslab.h"
+
+/* Largest kmalloc index: SLUB's kmalloc_index() numbering, 8 KiB. */
+#define MSLAB_KMALLOC_MAX_INDEX	13
+
+/* The caches of the size classes, by kmalloc index; set once at load. */
+struct mslab_cache *mslab_kmalloc_caches[MSLAB_KMALLOC_MAX_INDEX + 1];
+EXPORT_SYMBOL_IF_KUNIT(mslab_kmalloc_caches);
+
+/* Pages held by large kmalloc allocations. */
+atomic_long_t mslab_large_pages = ATOMIC_LONG_INIT(0);
+EXPORT_SYMBOL_IF_KUNIT(mslab_large_pages);
+
+/* What a large allocation's head page private field points to. */
+static const char mslab_large_marker[] = "mslab large kmalloc";
+
+/*
+ * Size class of sizes up to 192 bytes, by (size - 1) / 8 (SLUB's
+ * size_index[]): index 1 is the 96-byte class and 2 the 192-byte one, the
+ * others are powers of two.
+ */
+static const u8 size_index[24] = {
+	3, 4, 5, 5, 6, 6, 6, 6,	/* 8 .. 64 */
+	1, 1, 1, 1,		/* 72 .. 96 */
+	7, 7, 7, 7,		/* 104 .. 128 */
+	2, 2, 2, 2, 2, 2, 2, 2	/* 136 .. 192 */
+};
+
+/**
+ * mslab_kmalloc_index() - size class index of a kmalloc size
+ * @size: 1 to MSLAB_KMALLOC_MAX_CACHE_SIZE
+ *
+ * Return: the index in mslab_kmalloc_caches[].
+ */
+unsigned int mslab_kmalloc_index(size_t size)
+{
+	if (size <= 192)
+		return size_index[(size - 1) / 8];
+	return fls(size - 1);
+}
+EXPORT_SYMBOL_IF_KUNIT(mslab_kmalloc_index);
+
+static bool is_large_kmalloc(struct page *page)
+{
+	return page_private(page) == (unsigned long)mslab_large_marker;
+}
+
+static void *kmalloc_large(size_t size, gfp_t flags, int node)
+{
+	unsigned int order = get_order(size);
+	struct page *page;
+
+	if (unlikely(order > MAX_PAGE_ORDER))
+		return NULL;
+	flags |= __GFP_COMP;
+	if (node == NUMA_NO_NODE)
+		page = alloc_pages(flags, order);
+	else
+		page = alloc_pages_node(node, flags, order);
+	if (!page)
+		return NULL;
+	set_page_private(page, (unsigned long)mslab_large_marker);
+	atomic_long_add(1L << order, &mslab_large_pages);
+	atomic_long_add(1L << order, &mslab_pages_held);
+	return page_address(page);
+}
+
+static void kfree_large(struct page *page)
+{
+	unsigned int order = compound_order(page);
+
+	atomic_long_sub(1L << order, &mslab_large_pages);
+	atomic_long_sub(1L << order, &mslab_pages_held);
+	set_page_private(page, 0);
+	__free_pages(page, order);
+}
+
+/**
+ * mslab_kmalloc_node() - allocate memory on a NUMA node
+ * @size: bytes; 0 gives ZERO_SIZE_PTR
+ * @flags: GFP flags, as for kmalloc()
+ * @node: the node, or NUMA_NO_NODE
+ *
+ * Context: any context @flags allow.
+ * Return: the memory, ZERO_SIZE_PTR for @size 0, or NULL.
+ */
+void *mslab_kmalloc_node(size_t size, gfp_t flags, int node)
+{
+	if (unlikely(!size))
+		return ZERO_SIZE_PTR;
+	if (unlikely(size > MSLAB_KMALLOC_MAX_CACHE_SIZE))
+		return kmalloc_large(size, flags, node);
+	return mslab_cache_alloc_node(mslab_kmalloc_caches[mslab_kmalloc_index(size)],
+				      flags, node);
+}
+EXPORT_SYMBOL_GPL(mslab_kmalloc_node);
+
+/**
+ * mslab_kmalloc() - allocate memory
+ * @size: bytes; 0 gives ZERO_SIZE_PTR
+ * @flags: GFP flags, as for kmalloc(); __GFP_ZERO zeroes the memory
+ *
+ * Up to MSLAB_KMALLOC_MAX_CACHE_SIZE bytes come from the size class caches,
+ * power-of-two sizes naturally aligned; more come from the buddy
+ * allocator.
+ *
+ * Context: any context @flags allow.
+ * Return: the memory, ZERO_SIZE_PTR for @size 0, or NULL.
+ */
+void *mslab_kmalloc(size_t size, gfp_t flags)
+{
+	return mslab_kmalloc_node(size, flags, NUMA_NO_NODE);
+}
+EXPORT_SYMBOL_GPL(mslab_kmalloc);
+
+/* Bytes an object of @s may use: up to the free pointer if it follows. */
+static size_t cache_ksize(struct mslab_cache *s)
+{
+	return s->offset >= s->inuse ? s->inuse : s->size;
+}
+
+/**
+ * mslab_owns() - is this memory mslab's?
+ * @p: any pointer
+ *
+ * Context: any.
+ * Return: true if @p points into a slab of an mslab cache or into a large
+ * mslab_kmalloc() allocation.
+ */
+bool mslab_owns(const void *p)
+{
+	if (ZERO_OR_NULL_PTR(p))
+		return false;
+	if (mslab_virt_to_slab(p))
+		return true;
+	return virt_addr_valid(p) &&
+	       is_large_kmalloc(compound_head(virt_to_page(p)));
+}
+EXPORT_SYMBOL_GPL(mslab_owns);
+
+/**
+ * mslab_ksize() - the usable size of an allocation
+ * @p: memory from mslab_kmalloc() or any mslab cache
+ *
+ * Return: bytes usable from @p, at least the size asked for; 0 for NULL,
+ * ZERO_SIZE_PTR and memory that is not mslab's (reported).
+ */
+size_t mslab_ksize(const void *p)
+{
+	struct mslab_slab *slab;
+	struct page *page;
+
+	if (unlikely(ZERO_OR_NULL_PTR(p)))
+		return 0;
+	slab = mslab_virt_to_slab(p);
+	if (likely(slab))
+		return cache_ksize(slab->cache);
+	if (virt_addr_valid(p)) {
+		page = compound_head(virt_to_page(p));
+		if (is_large_kmalloc(page))
+			return page_size(page);
+	}
+	mslab_report_free_error(NULL, p, _RET_IP_,
+				"size asked of memory not allocated by mslab");
+	return 0;
+}
+EXPORT_SYMBOL_GPL(mslab_ksize);
+
+/* Free what mslab_kfree() and the RCU callback are given. */
+static void kfree_addr(const void *p, unsigned long caller)
+{
+	void *x = (void *)p;
+	struct mslab_slab *slab;
+	struct page *page;
+
+	slab = mslab_virt_to_slab(x);
+	if (likely(slab)) {
+		mslab_free_object(slab->cache, slab, x, caller);
+		return;
+	}
+	if (virt_addr_valid(x)) {
+		page = compound_head(virt_to_page(x));
+		if (is_large_kmalloc(page)) {
+			if (unlikely(x != page_address(page))) {
+				mslab_report_free_error(NULL, x, caller,
+							"not the start of a large allocation");
+				return;
+			}
+			kfree_large(page);
+			return;
+		}
+	}
+	mslab_report_free_error(NULL, x, caller,
+				"not memory allocated by mslab");
+}
+
+/**
+ * mslab_kfree() - free memory from mslab_kmalloc() or any mslab cache
+ * @p: the memory; NULL and ZERO_SIZE_PTR are ignored
+ *
+ * A pointer mslab never handed out is reported and ignored.
+ *
+ * Context: any.
+ */
+void mslab_kfree(const void *p)
+{
+	if (unlikely(ZERO_OR_NULL_PTR(p)))
+		return;
+	kfree_addr(p, _RET_IP_);
+}
+EXPORT_SYMBOL_GPL(mslab_kfree);
+
+/**
+ * mslab_kfree_bulk() - free an array of mslab allocations
+ * @size: entries in @p
+ * @p: pointers from mslab_kmalloc() or any mslab cache, any mix
+ *
+ * Context: any.
+ */
+void mslab_kfree_bulk(size_t size, void **p)
+{
+	mslab_cache_free_bulk(NULL, size, p);
+}
+EXPORT_SYMBOL_GPL(mslab_kfree_bulk);
+
+/**
+ * mslab_krealloc() - resize an allocation, keeping its contents
+ * @p: memory from mslab_kmalloc(), or NULL (then as mslab_kmalloc())
+ * @new_size: bytes wanted; 0 frees @p and gives ZERO_SIZE_PTR
+ * @flags: GFP flags for a new allocation; with __GFP_ZERO, bytes past the
+ *	   old size read as zero
+ *
+ * Shrinks and grows in place while @new_size fits mslab_ksize(@p).
+ *
+ * Context: any context @flags allow.
+ * Return: the memory (maybe @p), or NULL with @p untouched.
+ */
+void *mslab_krealloc(const void *p, size_t new_size, gfp_t flags)
+{
+	size_t ks;
+	void *n;
+
+	if (unlikely(!new_size)) {
+		mslab_kfree(p);
+		return ZERO_SIZE_PTR;
+	}
+	if (ZERO_OR_NULL_PTR(p))
+		return mslab_kmalloc(new_size, flags);
+
+	ks = mslab_ksize(p);
+	if (unlikely(!ks))
+		return NULL;	/* Not mslab's: reported by mslab_ksize(). */
+	if (new_size <= ks) {
+		if (flags & __GFP_ZERO)
+			memset((void *)p + new_size, 0, ks - new_size);
+		return (void *)p;
+	}
+
+	n = mslab_kmalloc(new_size, flags & ~__GFP_ZERO);
+	if (!n)
+		return NULL;
+	memcpy(n, p, ks);
+	if (flags & __GFP_ZERO)
+		memset(n + ks, 0, mslab_ksize(n) - ks);
+	mslab_kfree(p);
+	return n;
+}
+EXPORT_SYMBOL_GPL(mslab_krealloc);
+
+/* === RCU freeing ======================================================== */
+
+/* The start of the allocation that holds @x (an rcu_head inside it). */
+static void *allocation_start(void *x)
+{
+	struct mslab_slab *slab = mslab_virt_to_slab(x);
+	struct mslab_cache *s;
+	unsigned int idx;
+
+	if (slab) {
+		s = slab->cache;
+		idx = reciprocal_divide(x - slab->base, s->reciprocal_size);
+		return slab->base + idx * s->size;
+	}
+	return page_address(compound_head(virt_to_page(x)));
+}
+
+static void kfree_rcu_cb(struct rcu_head *head)
+{
+	kfree_addr(allocation_start(head), _RET_IP_);
+}
+
+/**
+ * mslab_kfree_call_rcu() - free an allocation after an RCU grace period
+ * @head: the struct rcu_head inside the allocation; use mslab_kfree_rcu()
+ *
+ * mslab_cache_destroy() and module unload wait for these frees.
+ *
+ * Context: any.
+ */
+void mslab_kfree_call_rcu(struct rcu_head *head)
+{
+	call_rcu(head, kfree_rcu_cb);
+}
+EXPORT_SYMBOL_GPL(mslab_kfree_call_rcu);
+
+/**
+ * mslab_kfree_rcu_mightsleep() - wait for a grace period, then free
+ * @p: memory from mslab_kmalloc() or an mslab cache, or NULL
+ *
+ * Context: process context; sleeps.
+ */
+void mslab_kfree_rcu_mightsleep(const void *p)
+{
+	if (ZERO_OR_NULL_PTR(p))
+		return;
+	synchronize_rcu();
+	mslab_kfree(p);
+}
+EXPORT_SYMBOL_GPL(mslab_kfree_rcu_mightsleep);
+
+/* === Size class caches ================================================== */
+
+/* The size classes in size order, with their kmalloc index. */
+static const struct {
+	u8 index;
+	u16 size;
+} kmalloc_classes[] = {
+	{ 3, 8 }, { 4, 16 }, { 5, 32 }, { 6, 64 }, { 1, 96 }, { 7, 128 },
+	{ 2, 192 }, { 8, 256 }, { 9, 512 }, { 10, 1024 }, { 11, 2048 },
+	{ 12, 4096 }, { 13, 8192 },
+};
+
+/**
+ * mslab_kmalloc_init() - create the size class caches
+ *
+ * Return: 0 or -ENOMEM; on failure no cache is left.
+ */
+int mslab_kmalloc_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kmalloc_classes); i++) {
+		unsigned int size = kmalloc_classes[i].size;
+		/* Power-of-two sizes are naturally aligned, as kmalloc's. */
+		unsigned int align = is_power_of_2(size) ?
+				     min_t(unsigned int, size, PAGE_SIZE) : 0;
+		struct mslab_cache *s;
+		char name[24];
+
+		snprintf(name, sizeof(name), "mslab-kmalloc-%u", size);
+		s = mslab_cache_create(name, size, align, 0, NULL);
+		if (!s) {
+			mslab_kmalloc_exit();
+			return -ENOMEM;
+		}
+		mslab_kmalloc_caches[kmalloc_classes[i].index] = s;
+	}
+	return 0;
+}
+
+/* Destroy the size class caches; leftovers are reported by destroy. */
+void mslab_kmalloc_exit(void)
+{
+	unsigned int i;
+
+	for (i = 0; i <= MSLAB_KMALLOC_MAX_INDEX; i++) {
+		mslab_cache_destroy(mslab_kmalloc_caches[i]);
+		mslab_kmalloc_caches[i] = NULL;
+	}
+}
