@@ -62,24 +62,7 @@
 
 #include "mslab.h"
 
-/* === Transaction ids ==================================================== */
-
-/*
- * A tid starts at the CPU number and advances by a power of two at least
- * NR_CPUS, so two CPUs never share one: a fast path migrated to another CPU
- * fails its cmpxchg there.
- */
-#define TID_STEP roundup_pow_of_two(CONFIG_NR_CPUS)
-
-static inline unsigned long next_tid(unsigned long tid)
-{
-	return tid + TID_STEP;
-}
-
-static inline unsigned int init_tid(int cpu)
-{
-	return cpu;
-}
+/* === Per-CPU structures ================================================= */
 
 /**
  * mslab_init_cpu_slabs() - initialise a new cache's per-CPU structures
@@ -93,7 +76,7 @@ void mslab_init_cpu_slabs(struct mslab_cache *s)
 		struct mslab_cpu *c = per_cpu_ptr(s->cpu_slab, cpu);
 
 		local_lock_init(&c->lock);
-		c->tid = init_tid(cpu);
+		c->tid = cpu;	/* see mslab_next_tid() */
 	}
 }
 
@@ -201,27 +184,6 @@ static void *freeze_slab(struct mslab_cache *s, struct mslab_slab *slab)
 
 /* === Node partial lists ================================================= */
 
-static inline void add_partial(struct mslab_node *n, struct mslab_slab *slab,
-			       enum mslab_stat_item tail)
-{
-	lockdep_assert_held(&n->list_lock);
-	n->nr_partial++;
-	if (tail == DEACTIVATE_TO_TAIL)
-		list_add_tail(&slab->slab_list, &n->partial);
-	else
-		list_add(&slab->slab_list, &n->partial);
-	slab->on_node_partial = true;
-}
-
-static inline void remove_partial(struct mslab_node *n,
-				  struct mslab_slab *slab)
-{
-	lockdep_assert_held(&n->list_lock);
-	list_del(&slab->slab_list);
-	slab->on_node_partial = false;
-	n->nr_partial--;
-}
-
 static void put_cpu_partial(struct mslab_cache *s, struct mslab_slab *slab,
 			    bool drain);
 
@@ -242,7 +204,7 @@ static struct mslab_slab *get_partial_node(struct mslab_cache *s,
 
 	spin_lock_irqsave(&n->list_lock, flags);
 	list_for_each_entry_safe(slab, slab2, &n->partial, slab_list) {
-		remove_partial(n, slab);
+		mslab_remove_partial(n, slab);
 		if (!partial) {
 			partial = slab;
 			mslab_stat(s, ALLOC_FROM_PARTIAL);
@@ -310,8 +272,8 @@ static struct mslab_slab *get_partial(struct mslab_cache *s, int node)
  * Move a chain of cpu partial slabs to their nodes' partial lists (SLUB's
  * __put_partials()); empty ones beyond min_partial are freed instead.
  */
-static void put_partials_list(struct mslab_cache *s,
-			      struct mslab_slab *partial_slab)
+void mslab_put_partials_list(struct mslab_cache *s,
+			     struct mslab_slab *partial_slab)
 {
 	struct mslab_slab *slab, *slab_to_discard = NULL;
 	unsigned long flags;
@@ -335,7 +297,7 @@ static void put_partials_list(struct mslab_cache *s,
 				slab->next = slab_to_discard;
 				slab_to_discard = slab;
 			} else {
-				add_partial(n, slab, DEACTIVATE_TO_TAIL);
+				mslab_add_partial(n, slab, DEACTIVATE_TO_TAIL);
 				mslab_stat(s, FREE_ADD_PARTIAL);
 			}
 		}
@@ -351,7 +313,7 @@ static void put_partials_list(struct mslab_cache *s,
 }
 
 /* Drain this CPU's partial chain to the node lists. */
-static void put_partials(struct mslab_cache *s)
+void mslab_put_partials(struct mslab_cache *s)
 {
 	struct mslab_slab *partial_slab;
 	unsigned long flags;
@@ -362,7 +324,7 @@ static void put_partials(struct mslab_cache *s)
 	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
 
 	if (partial_slab)
-		put_partials_list(s, partial_slab);
+		mslab_put_partials_list(s, partial_slab);
 }
 
 /*
@@ -394,7 +356,7 @@ static void put_cpu_partial(struct mslab_cache *s, struct mslab_slab *slab,
 	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
 
 	if (slab_to_put) {
-		put_partials_list(s, slab_to_put);
+		mslab_put_partials_list(s, slab_to_put);
 		mslab_stat(s, CPU_PARTIAL_DRAIN);
 	}
 }
@@ -402,12 +364,12 @@ static void put_cpu_partial(struct mslab_cache *s, struct mslab_slab *slab,
 /* === Deactivation and flushing ========================================== */
 
 /*
- * Give up a cpu slab (SLUB's deactivate_slab()): splice the CPU's private
+ * Give up a cpu slab (SLUB's mslab_deactivate_slab()): splice the CPU's private
  * freelist back onto the slab's, unfreeze it, and put it where its fill
  * says: node partial list, no list (full), or back to the buddy allocator.
  */
-static void deactivate_slab(struct mslab_cache *s, struct mslab_slab *slab,
-			    void *freelist)
+void mslab_deactivate_slab(struct mslab_cache *s, struct mslab_slab *slab,
+			   void *freelist)
 {
 	struct mslab_node *n = s->node[mslab_slab_nid(slab)];
 	enum mslab_stat_item tail = DEACTIVATE_TO_HEAD;
@@ -448,7 +410,7 @@ static void deactivate_slab(struct mslab_cache *s, struct mslab_slab *slab,
 		mslab_discard_slab(s, slab);
 	} else if (new.freelist) {
 		spin_lock_irqsave(&n->list_lock, flags);
-		add_partial(n, slab, tail);
+		mslab_add_partial(n, slab, tail);
 		spin_unlock_irqrestore(&n->list_lock, flags);
 		mslab_stat(s, tail);
 	} else {
@@ -456,135 +418,19 @@ static void deactivate_slab(struct mslab_cache *s, struct mslab_slab *slab,
 	}
 }
 
-/* Take the current CPU's cpu slab away from it and deactivate it. */
-static void flush_slab(struct mslab_cache *s)
-{
-	struct mslab_cpu *c;
-	struct mslab_slab *slab;
-	unsigned long flags;
-	void *freelist;
-
-	local_lock_irqsave(&s->cpu_slab->lock, flags);
-	c = this_cpu_ptr(s->cpu_slab);
-	slab = c->slab;
-	freelist = c->freelist;
-	c->slab = NULL;
-	c->freelist = NULL;
-	c->tid = next_tid(c->tid);
-	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
-
-	if (slab) {
-		deactivate_slab(s, slab, freelist);
-		mslab_stat(s, CPUSLAB_FLUSH);
-	}
-}
-
-/**
- * mslab_flush_cpu() - flush the slabs of a CPU that is dead
- * @s: the cache
- * @cpu: a CPU that is offline: nothing runs on it, so no lock is needed
- *
- * Context: CPU hotplug teardown, mslab_mutex held.
- */
-void mslab_flush_cpu(struct mslab_cache *s, unsigned int cpu)
-{
-	struct mslab_cpu *c = per_cpu_ptr(s->cpu_slab, cpu);
-	struct mslab_slab *slab = c->slab, *partial = c->partial;
-	void *freelist = c->freelist;
-
-	c->slab = NULL;
-	c->freelist = NULL;
-	c->partial = NULL;
-	c->tid = next_tid(c->tid);
-	if (slab) {
-		deactivate_slab(s, slab, freelist);
-		mslab_stat(s, CPUSLAB_FLUSH);
-	}
-	if (partial)
-		put_partials_list(s, partial);
-}
-
-struct mslab_flush_work {
-	struct work_struct work;
-	struct mslab_cache *s;
-	bool skip;
-};
-
-/* Serialises users of mslab_flush_work. */
-static DEFINE_MUTEX(mslab_flush_lock);
-static DEFINE_PER_CPU(struct mslab_flush_work, mslab_flush_work);
-/* Per-CPU work items that flush a CPU's slabs on that CPU. */
-static struct workqueue_struct *mslab_flushwq;
-
-static void flush_cpu_slab_work(struct work_struct *w)
-{
-	struct mslab_flush_work *sfw =
-		container_of(w, struct mslab_flush_work, work);
-
-	flush_slab(sfw->s);
-	put_partials(sfw->s);
-}
-
-static bool has_cpu_slab(int cpu, struct mslab_cache *s)
-{
-	struct mslab_cpu *c = per_cpu_ptr(s->cpu_slab, cpu);
-
-	/* Racy: a CPU that gains a slab meanwhile keeps it, as in SLUB. */
-	return data_race(c->slab) || data_race(c->partial);
-}
-
-static void flush_all_cpus_locked(struct mslab_cache *s)
-{
-	struct mslab_flush_work *sfw;
-	unsigned int cpu;
-
-	/* cpus_read_lock() is held (lockdep_assert_cpus_held() is not exported). */
-	mutex_lock(&mslab_flush_lock);
-	for_each_online_cpu(cpu) {
-		sfw = &per_cpu(mslab_flush_work, cpu);
-		if (!has_cpu_slab(cpu, s)) {
-			sfw->skip = true;
-			continue;
-		}
-		INIT_WORK(&sfw->work, flush_cpu_slab_work);
-		sfw->skip = false;
-		sfw->s = s;
-		queue_work_on(cpu, mslab_flushwq, &sfw->work);
-	}
-	for_each_online_cpu(cpu) {
-		sfw = &per_cpu(mslab_flush_work, cpu);
-		if (!sfw->skip)
-			flush_work(&sfw->work);
-	}
-	mutex_unlock(&mslab_flush_lock);
-}
-
-/**
- * mslab_flush_all() - return every CPU's cpu slab and partial chain
- * @s: the cache
- *
- * Context: process context, may sleep; cpus_read_lock() held.
- */
-void mslab_flush_all(struct mslab_cache *s)
-{
-	flush_all_cpus_locked(s);
-}
-
 /* === Allocation ========================================================= */
 
 /*
- * The slow path of allocation (SLUB's ___slab_alloc()), entered with
+ * The slow path of allocation (SLUB's mslab_slab_alloc_slow()), entered with
  * preemption disabled and @c the current CPU's structure: it may return
  * with @c stale, as it enables preemption to allocate a new slab.
  */
-static void *___slab_alloc(struct mslab_cache *s, gfp_t gfpflags, int node,
-			   struct mslab_cpu *c)
+void *mslab_slab_alloc_slow(struct mslab_cache *s, gfp_t gfpflags, int node,
+			    struct mslab_cpu *c)
 {
 	struct mslab_slab *slab;
 	unsigned long flags;
 	void *freelist;
-
-	mslab_stat(s, ALLOC_SLOWPATH);
 
 reread_slab:
 	slab = READ_ONCE(c->slab);
@@ -618,7 +464,7 @@ reread_slab:
 	freelist = get_freelist(s, slab);
 	if (!freelist) {
 		c->slab = NULL;
-		c->tid = next_tid(c->tid);
+		c->tid = mslab_next_tid(c->tid);
 		local_unlock_irqrestore(&s->cpu_slab->lock, flags);
 		mslab_stat(s, DEACTIVATE_BYPASS);
 		goto new_slab;
@@ -628,7 +474,7 @@ reread_slab:
 load_freelist:
 	lockdep_assert_held(this_cpu_ptr(&s->cpu_slab->lock));
 	c->freelist = mslab_get_freepointer(s, freelist);
-	c->tid = next_tid(c->tid);
+	c->tid = mslab_next_tid(c->tid);
 	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
 	return freelist;
 
@@ -641,9 +487,9 @@ deactivate:
 	freelist = c->freelist;
 	c->slab = NULL;
 	c->freelist = NULL;
-	c->tid = next_tid(c->tid);
+	c->tid = mslab_next_tid(c->tid);
 	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
-	deactivate_slab(s, slab, freelist);
+	mslab_deactivate_slab(s, slab, freelist);
 
 new_slab:
 	while (READ_ONCE(c->partial)) {
@@ -671,7 +517,7 @@ new_slab:
 		}
 		local_unlock_irqrestore(&s->cpu_slab->lock, flags);
 		slab->next = NULL;
-		put_partials_list(s, slab);
+		mslab_put_partials_list(s, slab);
 	}
 
 	slab = get_partial(s, node);
@@ -699,9 +545,9 @@ retry_load_slab:
 
 		c->slab = NULL;
 		c->freelist = NULL;
-		c->tid = next_tid(c->tid);
+		c->tid = mslab_next_tid(c->tid);
 		local_unlock_irqrestore(&s->cpu_slab->lock, flags);
-		deactivate_slab(s, flush_slab, flush_freelist);
+		mslab_deactivate_slab(s, flush_slab, flush_freelist);
 		mslab_stat(s, CPUSLAB_FLUSH);
 		goto retry_load_slab;
 	}
@@ -714,9 +560,10 @@ static void *__slab_alloc(struct mslab_cache *s, gfp_t gfpflags, int node)
 	struct mslab_cpu *c;
 	void *p;
 
+	mslab_stat(s, ALLOC_SLOWPATH);
 	/* Stay on this CPU: the slow path works on this CPU's structures. */
 	c = get_cpu_ptr(s->cpu_slab);
-	p = ___slab_alloc(s, gfpflags, node, c);
+	p = mslab_slab_alloc_slow(s, gfpflags, node, c);
 	put_cpu_ptr(s->cpu_slab);
 	return p;
 }
@@ -767,7 +614,7 @@ static inline bool update_cpu_freelist_fast(struct mslab_cache *s,
 {
 	union mslab_freelist_aba old = { .freelist = freelist_old, .counter = tid };
 	union mslab_freelist_aba new = {
-		.freelist = freelist_new, .counter = next_tid(tid)
+		.freelist = freelist_new, .counter = mslab_next_tid(tid)
 	};
 
 	return mslab_this_cpu_try_cmpxchg128(s->cpu_slab->freelist_tid.full,
@@ -824,7 +671,7 @@ static __always_inline void *slab_alloc_fast(struct mslab_cache *s, int node)
 		return NULL;
 	}
 	c->freelist = mslab_get_freepointer(s, object);
-	c->tid = next_tid(c->tid);
+	c->tid = mslab_next_tid(c->tid);
 	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
 	mslab_stat(s, ALLOC_FASTPATH);
 	return object;
@@ -837,7 +684,11 @@ static __always_inline void *slab_alloc_node(struct mslab_cache *s,
 	void *object;
 
 	might_alloc(gfpflags);
-	object = slab_alloc_fast(s, node);
+	object = NULL;
+	if (s->sheaf_capacity && node == NUMA_NO_NODE)
+		object = mslab_sheaf_alloc(s, gfpflags);
+	if (!object)
+		object = slab_alloc_fast(s, node);
 	if (unlikely(!object))
 		object = __slab_alloc(s, gfpflags, node);
 	if (object && unlikely(gfpflags & __GFP_ZERO))
@@ -971,7 +822,7 @@ static bool __slab_free_locked(struct mslab_cache *s, struct mslab_slab *slab,
 		spin_unlock_irqrestore(&n->list_lock, flags);
 		return true;
 	}
-	remove_partial(n, slab);
+	mslab_remove_partial(n, slab);
 	mslab_stat(s, FREE_REMOVE_PARTIAL);
 	spin_unlock_irqrestore(&n->list_lock, flags);
 	mslab_discard_slab(s, slab);
@@ -983,7 +834,8 @@ static bool __slab_free_locked(struct mslab_cache *s, struct mslab_slab *slab,
  * not own (SLUB's __slab_free()).
  */
 static void __slab_free(struct mslab_cache *s, struct mslab_slab *slab,
-			void *head, void *tail, int cnt, unsigned long addr)
+			void *head, void *tail, int cnt, unsigned long addr,
+			bool user)
 {
 	struct mslab_slab_state old, new;
 
@@ -992,14 +844,16 @@ static void __slab_free(struct mslab_cache *s, struct mslab_slab *slab,
 				       &old, &new))
 			return;
 		if (slab_free_needs_list_lock(&old, &new)) {
-			if (__slab_free_locked(s, slab, head, tail, cnt, addr))
-				mslab_stat(s, FREE_SLOWPATH);
+			if (__slab_free_locked(s, slab, head, tail, cnt,
+					       addr) && user)
+				mslab_stat_add(s, FREE_SLOWPATH, cnt);
 			return;
 		}
 	} while (!slab_update_freelist(s, slab, old.freelist, old.counters,
 				       new.freelist, new.counters));
 	/* Counted once done, so refused frees are not frees. */
-	mslab_stat(s, FREE_SLOWPATH);
+	if (user)
+		mslab_stat_add(s, FREE_SLOWPATH, cnt);
 	slab_free_unlocked_done(s, slab, &old);
 }
 
@@ -1007,7 +861,7 @@ static void __slab_free(struct mslab_cache *s, struct mslab_slab *slab,
 static __always_inline bool slab_free_fast(struct mslab_cache *s,
 					   struct mslab_slab *slab, void *head,
 					   void *tail, int cnt,
-					   unsigned long addr)
+					   unsigned long addr, bool user)
 {
 	struct mslab_cpu *c;
 	unsigned long tid;
@@ -1030,14 +884,15 @@ redo:
 		mslab_stat(s, CMPXCHG_DOUBLE_CPU_FAIL);
 		goto redo;
 	}
-	mslab_stat_add(s, FREE_FASTPATH, cnt);
+	if (user)
+		mslab_stat_add(s, FREE_FASTPATH, cnt);
 	return true;
 }
 #else
 static __always_inline bool slab_free_fast(struct mslab_cache *s,
 					   struct mslab_slab *slab, void *head,
 					   void *tail, int cnt,
-					   unsigned long addr)
+					   unsigned long addr, bool user)
 {
 	struct mslab_cpu *c;
 	unsigned long flags;
@@ -1055,19 +910,45 @@ static __always_inline bool slab_free_fast(struct mslab_cache *s,
 	}
 	mslab_set_freepointer(s, tail, c->freelist);
 	c->freelist = head;
-	c->tid = next_tid(c->tid);
+	c->tid = mslab_next_tid(c->tid);
 	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
-	mslab_stat_add(s, FREE_FASTPATH, cnt);
+	if (user)
+		mslab_stat_add(s, FREE_FASTPATH, cnt);
 	return true;
 }
 #endif
 
+/*
+ * Free the linked objects @head..@tail (@cnt) of one slab. @user says
+ * whether they are frees of the cache's user, counted as free_fastpath or
+ * free_slowpath, or objects the sheaf front end returns to the slabs.
+ */
 static __always_inline void do_slab_free(struct mslab_cache *s,
 					 struct mslab_slab *slab, void *head,
-					 void *tail, int cnt, unsigned long addr)
+					 void *tail, int cnt, unsigned long addr,
+					 bool user)
 {
-	if (!slab_free_fast(s, slab, head, tail, cnt, addr))
-		__slab_free(s, slab, head, tail, cnt, addr);
+	if (!slab_free_fast(s, slab, head, tail, cnt, addr, user))
+		__slab_free(s, slab, head, tail, cnt, addr, user);
+}
+
+/**
+ * mslab_slab_free() - free linked objects of one slab
+ * @s: the cache
+ * @slab: the slab of every object
+ * @head: first object; each one's free pointer links to the next
+ * @tail: last object
+ * @cnt: number of objects
+ * @addr: the caller, for reports
+ * @user: count them as the user's frees (free_fastpath/free_slowpath)
+ *
+ * Context: any.
+ */
+void mslab_slab_free(struct mslab_cache *s, struct mslab_slab *slab,
+		     void *head, void *tail, int cnt, unsigned long addr,
+		     bool user)
+{
+	do_slab_free(s, slab, head, tail, cnt, addr, user);
 }
 
 /**
@@ -1086,15 +967,19 @@ void mslab_free_object(struct mslab_cache *s, struct mslab_slab *slab,
 		mslab_report_free_error(s, x, addr, "not the start of an object");
 		return;
 	}
-	do_slab_free(s, slab, x, x, 1, addr);
+	/* Sheaves hold objects of their CPU's node only. */
+	if (s->sheaf_capacity && mslab_slab_nid(slab) == numa_mem_id() &&
+	    mslab_sheaf_free(s, x, addr))
+		return;
+	do_slab_free(s, slab, x, x, 1, addr, true);
 }
 
 /*
  * The slab of an object about to be freed to @s, or NULL after reporting
  * why @x cannot be: not mslab memory or another cache's object.
  */
-static struct mslab_slab *free_to_slab(struct mslab_cache *s, void *x,
-				       unsigned long addr)
+struct mslab_slab *mslab_free_to_slab(struct mslab_cache *s, void *x,
+				      unsigned long addr)
 {
 	struct mslab_slab *slab = mslab_virt_to_slab(x);
 
@@ -1128,305 +1013,9 @@ void mslab_cache_free(struct mslab_cache *s, void *obj)
 
 	if (unlikely(ZERO_OR_NULL_PTR(obj)))
 		return;
-	slab = free_to_slab(s, obj, _RET_IP_);
+	slab = mslab_free_to_slab(s, obj, _RET_IP_);
 	if (likely(slab))
 		mslab_free_object(s, slab, obj, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mslab_cache_free);
 
-/* === Bulk allocation and free =========================================== */
-
-/**
- * mslab_cache_alloc_bulk() - allocate several objects at once
- * @s: the cache
- * @gfpflags: as for mslab_cache_alloc()
- * @size: number of objects
- * @p: array of @size pointers to fill
- *
- * All or nothing: takes objects from this CPU's freelist under one
- * acquisition of the per-CPU lock, refilling it through the slow path as
- * needed (SLUB's __kmem_cache_alloc_bulk()).
- *
- * Context: any context @gfpflags allow.
- * Return: @size, or 0 with nothing allocated.
- */
-int mslab_cache_alloc_bulk(struct mslab_cache *s, gfp_t gfpflags, size_t size,
-			   void **p)
-{
-	struct mslab_cpu *c;
-	unsigned long flags;
-	size_t i;
-
-	if (!size)
-		return 0;
-	might_alloc(gfpflags);
-
-	c = get_cpu_ptr(s->cpu_slab);
-	local_lock_irqsave(&s->cpu_slab->lock, flags);
-	for (i = 0; i < size; i++) {
-		void *object = c->freelist;
-
-		if (unlikely(!object)) {
-			/*
-			 * The slow path takes the lock itself and may sleep
-			 * for a new slab; bump the tid first so racing fast
-			 * paths see the freelist changed under them.
-			 */
-			c->tid = next_tid(c->tid);
-			local_unlock_irqrestore(&s->cpu_slab->lock, flags);
-			p[i] = ___slab_alloc(s, gfpflags, NUMA_NO_NODE, c);
-			if (unlikely(!p[i]))
-				goto error;
-			c = this_cpu_ptr(s->cpu_slab);
-			local_lock_irqsave(&s->cpu_slab->lock, flags);
-			continue;
-		}
-		c->freelist = mslab_get_freepointer(s, object);
-		p[i] = object;
-		mslab_stat(s, ALLOC_FASTPATH);
-	}
-	c->tid = next_tid(c->tid);
-	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
-	put_cpu_ptr(s->cpu_slab);
-
-	if (unlikely(gfpflags & __GFP_ZERO))
-		for (i = 0; i < size; i++)
-			memset(p[i], 0, s->object_size);
-	return size;
-
-error:
-	put_cpu_ptr(s->cpu_slab);
-	mslab_cache_free_bulk(s, i, p);
-	return 0;
-}
-EXPORT_SYMBOL_GPL(mslab_cache_alloc_bulk);
-
-/* A run of objects of one slab, linked for one free (SLUB's). */
-struct detached_freelist {
-	struct mslab_slab *slab;
-	struct mslab_cache *s;
-	void *tail;
-	void *freelist;
-	int cnt;
-};
-
-/*
- * Take the last valid object of @p and link to it every other object of
- * its slab found among the entries looked at, moving them to the end of
- * the array; stop after three entries of other slabs in a row
- * (SLUB's build_detached_freelist()). Invalid pointers are reported and
- * dropped; a large kmalloc allocation is freed on the spot.
- *
- * Return: the entries of @p left to free.
- */
-static size_t build_detached_freelist(struct mslab_cache *s, size_t size,
-				      void **p, struct detached_freelist *df,
-				      unsigned long addr)
-{
-	int lookahead = 3;
-	size_t same;
-	void *object;
-
-	df->slab = NULL;
-	object = p[--size];
-	if (ZERO_OR_NULL_PTR(object))
-		return size;
-	if (!s) {
-		df->slab = mslab_virt_to_slab(object);
-		if (!df->slab) {
-			mslab_kfree(object);	/* large, or reported */
-			return size;
-		}
-		df->s = df->slab->cache;
-	} else {
-		df->slab = free_to_slab(s, object, addr);
-		if (!df->slab)
-			return size;
-		df->s = s;
-	}
-	if (unlikely(!mslab_obj_in_slab(df->s, df->slab, object))) {
-		mslab_report_free_error(df->s, object, addr,
-					"not the start of an object");
-		df->slab = NULL;
-		return size;
-	}
-
-	df->tail = object;
-	df->freelist = object;
-	df->cnt = 1;
-	mslab_set_freepointer(df->s, object, NULL);
-
-	same = size;
-	while (size) {
-		object = p[--size];
-		if (!ZERO_OR_NULL_PTR(object) &&
-		    mslab_virt_to_slab(object) == df->slab &&
-		    object != df->freelist &&
-		    mslab_obj_in_slab(df->s, df->slab, object)) {
-			mslab_set_freepointer(df->s, object, df->freelist);
-			df->freelist = object;
-			df->cnt++;
-			same--;
-			if (size != same)
-				swap(p[size], p[same]);
-			continue;
-		}
-		if (!--lookahead)
-			break;
-	}
-	return same;
-}
-
-/**
- * mslab_cache_free_bulk() - free several objects at once
- * @s: the cache of every object, or NULL for objects of any mslab cache and
- *     mslab_kmalloc() memory (as kfree_bulk())
- * @size: number of entries in @p
- * @p: the objects, from any slabs and CPUs; the array is reordered
- *
- * Objects of one slab are linked into a detached freelist and freed with
- * one update of that slab.
- *
- * Context: any.
- */
-void mslab_cache_free_bulk(struct mslab_cache *s, size_t size, void **p)
-{
-	while (size) {
-		struct detached_freelist df;
-
-		size = build_detached_freelist(s, size, p, &df, _RET_IP_);
-		if (df.slab)
-			do_slab_free(df.s, df.slab, df.freelist, df.tail,
-				     df.cnt, _RET_IP_);
-	}
-}
-EXPORT_SYMBOL_GPL(mslab_cache_free_bulk);
-
-/* === Shrinking ========================================================== */
-
-/* Fill classes that shrink sorts partial lists into (SLUB's value). */
-#define SHRINK_PROMOTE_MAX 32
-
-/**
- * mslab_shrink_nodes() - free empty node partial slabs, sort the rest
- * @s: the cache, with its CPUs flushed by the caller
- *
- * Every empty slab on a node partial list goes back to the buddy
- * allocator; the others are sorted so the fullest are used first, which
- * lets the emptiest drain (SLUB's __kmem_cache_do_shrink()).
- *
- * Return: 0 if every node is now free of slabs, 1 otherwise.
- */
-int mslab_shrink_nodes(struct mslab_cache *s)
-{
-	struct list_head promote[SHRINK_PROMOTE_MAX];
-	struct mslab_slab *slab, *t;
-	struct list_head discard;
-	unsigned long flags;
-	int node, i, ret = 0;
-
-	for_each_node(node) {
-		struct mslab_node *n = s->node[node];
-
-		INIT_LIST_HEAD(&discard);
-		for (i = 0; i < SHRINK_PROMOTE_MAX; i++)
-			INIT_LIST_HEAD(promote + i);
-
-		spin_lock_irqsave(&n->list_lock, flags);
-		list_for_each_entry_safe(slab, t, &n->partial, slab_list) {
-			/* Concurrent frees may lower inuse: an upper bound. */
-			int free = slab->objects - mslab_slab_inuse(slab);
-
-			if (free == slab->objects) {
-				remove_partial(n, slab);
-				list_add(&slab->slab_list, &discard);
-			} else if (free > 0 && free <= SHRINK_PROMOTE_MAX) {
-				list_move(&slab->slab_list, promote + free - 1);
-			}
-		}
-		for (i = SHRINK_PROMOTE_MAX - 1; i >= 0; i--)
-			list_splice(promote + i, &n->partial);
-		spin_unlock_irqrestore(&n->list_lock, flags);
-
-		list_for_each_entry_safe(slab, t, &discard, slab_list)
-			mslab_discard_slab(s, slab);
-		if (atomic_long_read(&n->nr_slabs))
-			ret = 1;
-	}
-	return ret;
-}
-
-/**
- * mslab_discard_all_slabs() - free every slab of a cache, in use or not
- * @s: a cache nobody can reach any more (its users are gone)
- *
- * Context: module unload only.
- */
-void mslab_discard_all_slabs(struct mslab_cache *s)
-{
-	struct mslab_slab *slab;
-	unsigned long flags;
-	int node;
-
-	for_each_node(node) {
-		struct mslab_node *n = s->node[node];
-
-		for (;;) {
-			spin_lock_irqsave(&n->list_lock, flags);
-			slab = list_first_entry_or_null(&n->all_slabs,
-							struct mslab_slab,
-							all_list);
-			if (slab && slab->on_node_partial)
-				remove_partial(n, slab);
-			spin_unlock_irqrestore(&n->list_lock, flags);
-			if (!slab)
-				break;
-			mslab_discard_slab(s, slab);
-		}
-	}
-}
-
-/* === CPU hotplug ======================================================== */
-
-static enum cpuhp_state mslab_cpuhp_state;
-
-/* Runs on a surviving CPU once @cpu is dead: nothing else touches its data. */
-static int mslab_cpu_dead(unsigned int cpu)
-{
-	struct mslab_cache *s;
-
-	mutex_lock(&mslab_mutex);
-	list_for_each_entry(s, &mslab_caches, list)
-		mslab_flush_cpu(s, cpu);
-	mutex_unlock(&mslab_mutex);
-	return 0;
-}
-
-int mslab_alloc_init(void)
-{
-	int ret;
-
-#ifdef MSLAB_HAVE_CMPXCHG_DOUBLE
-	if (!mslab_has_cmpxchg_double()) {
-		pr_err("this CPU lacks the double-word cmpxchg mslab was built for\n");
-		return -ENODEV;
-	}
-#endif
-	mslab_flushwq = alloc_workqueue("mslab_flushwq", WQ_MEM_RECLAIM, 0);
-	if (!mslab_flushwq)
-		return -ENOMEM;
-	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "mm/mslab:dead",
-					NULL, mslab_cpu_dead);
-	if (ret < 0) {
-		destroy_workqueue(mslab_flushwq);
-		return ret;
-	}
-	mslab_cpuhp_state = ret;
-	return 0;
-}
-
-void mslab_alloc_exit(void)
-{
-	cpuhp_remove_state_nocalls(mslab_cpuhp_state);
-	destroy_workqueue(mslab_flushwq);
-}

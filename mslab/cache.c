@@ -157,16 +157,28 @@ static int init_cache_nodes(struct mslab_cache *s)
  */
 void mslab_free_cache(struct mslab_cache *s)
 {
+	mslab_sheaves_free(s);
 	free_percpu(s->cpu_slab);
 	free_cache_nodes(s);
 	kfree_const(s->name);
 	kfree(s);
 }
 
-static struct mslab_cache *create_cache(const char *name, unsigned int size,
-					unsigned int align, slab_flags_t flags,
-					void (*ctor)(void *))
+/* Objects per sheaf for a new cache, or 0 for the slab front end only. */
+static unsigned int sheaf_capacity(const struct mslab_cache *s,
+				   const struct mslab_cache_args *args)
 {
+	if (args->front_end == MSLAB_FRONT_SLAB ||
+	    (args->front_end == MSLAB_FRONT_DEFAULT && !mslab_sheaves_default))
+		return 0;
+	return args->sheaf_capacity ?: mslab_sheaf_default_capacity(s->size);
+}
+
+static struct mslab_cache *create_cache(const char *name, unsigned int size,
+					const struct mslab_cache_args *args,
+					slab_flags_t flags)
+{
+	unsigned int align = args->align;
 	struct mslab_cache *s;
 	int err;
 
@@ -174,7 +186,7 @@ static struct mslab_cache *create_cache(const char *name, unsigned int size,
 	if (!s)
 		return ERR_PTR(-ENOMEM);
 	s->flags = flags;
-	s->ctor = ctor;
+	s->ctor = args->ctor;
 	s->refcount = 1;
 	/* SLUB's default: 100% in sysfs, stored out of 1024. */
 	s->remote_node_defrag_ratio = 1000;
@@ -189,7 +201,8 @@ static struct mslab_cache *create_cache(const char *name, unsigned int size,
 	s->name = kstrdup_const(name, GFP_KERNEL);
 	s->cpu_slab = __alloc_percpu(sizeof(struct mslab_cpu),
 				     2 * sizeof(void *));
-	if (!s->name || !s->cpu_slab || init_cache_nodes(s))
+	if (!s->name || !s->cpu_slab || init_cache_nodes(s) ||
+	    mslab_sheaves_init(s, sheaf_capacity(s, args)))
 		goto fail;
 	mslab_init_cpu_slabs(s);
 
@@ -203,6 +216,54 @@ fail:
 	mslab_free_cache(s);
 	return ERR_PTR(err);
 }
+
+/**
+ * mslab_cache_create_args() - create a cache, with more choices
+ * @name: a unique name, shown in /sys/kernel/mslab/ and the logs; copied
+ * @size: object size in bytes, as for mslab_cache_create()
+ * @args: alignment, constructor and front end (sheaves or not, capacity)
+ * @flags: as for mslab_cache_create()
+ *
+ * Context: process context; may sleep.
+ * Return: the cache, or NULL with the reason in the log (a panic instead
+ * with SLAB_PANIC).
+ */
+struct mslab_cache *mslab_cache_create_args(const char *name, unsigned int size,
+					    const struct mslab_cache_args *args,
+					    slab_flags_t flags)
+{
+	struct mslab_cache *s;
+	int err;
+
+	err = check_create_args(name, size, args->align, flags);
+	if (!err && args->sheaf_capacity > MSLAB_SHEAF_MAX_CAPACITY) {
+		create_error(name, "sheaf capacity %u exceeds %zu",
+			     args->sheaf_capacity, MSLAB_SHEAF_MAX_CAPACITY);
+		err = -EINVAL;
+	}
+	if (err) {
+		s = ERR_PTR(err);
+		goto out;
+	}
+
+	mutex_lock(&mslab_mutex);
+	if (find_cache(name)) {
+		create_error(name, "a cache of that name exists");
+		s = ERR_PTR(-EEXIST);
+	} else {
+		s = create_cache(name, size, args, flags);
+	}
+	mutex_unlock(&mslab_mutex);
+out:
+	if (IS_ERR(s)) {
+		if (flags & SLAB_PANIC)
+			panic("mslab_cache_create: cannot create cache %s: %pe\n",
+			      name ?: "(null)", s);
+		return NULL;
+	}
+	return s;
+}
+EXPORT_SYMBOL_GPL(mslab_cache_create_args);
 
 /**
  * mslab_cache_create() - create a cache
@@ -227,33 +288,93 @@ struct mslab_cache *mslab_cache_create(const char *name, unsigned int size,
 				       unsigned int align, slab_flags_t flags,
 				       void (*ctor)(void *))
 {
-	struct mslab_cache *s;
-	int err;
+	struct mslab_cache_args args = { .align = align, .ctor = ctor };
 
-	err = check_create_args(name, size, align, flags);
-	if (err) {
-		s = ERR_PTR(err);
-		goto out;
-	}
-
-	mutex_lock(&mslab_mutex);
-	if (find_cache(name)) {
-		create_error(name, "a cache of that name exists");
-		s = ERR_PTR(-EEXIST);
-	} else {
-		s = create_cache(name, size, align, flags, ctor);
-	}
-	mutex_unlock(&mslab_mutex);
-out:
-	if (IS_ERR(s)) {
-		if (flags & SLAB_PANIC)
-			panic("%s: cannot create cache %s: %pe\n", __func__,
-			      name ?: "(null)", s);
-		return NULL;
-	}
-	return s;
+	return mslab_cache_create_args(name, size, &args, flags);
 }
 EXPORT_SYMBOL_GPL(mslab_cache_create);
+
+/* Fill classes that shrink sorts partial lists into (SLUB's value). */
+#define SHRINK_PROMOTE_MAX 32
+
+/**
+ * mslab_shrink_nodes() - free empty node partial slabs, sort the rest
+ * @s: the cache, with its CPUs flushed by the caller
+ *
+ * Every empty slab on a node partial list goes back to the buddy
+ * allocator; the others are sorted so the fullest are used first, which
+ * lets the emptiest drain (SLUB's __kmem_cache_do_shrink()).
+ *
+ * Return: 0 if every node is now free of slabs, 1 otherwise.
+ */
+int mslab_shrink_nodes(struct mslab_cache *s)
+{
+	struct list_head promote[SHRINK_PROMOTE_MAX];
+	struct mslab_slab *slab, *t;
+	struct list_head discard;
+	unsigned long flags;
+	int node, i, ret = 0;
+
+	for_each_node(node) {
+		struct mslab_node *n = s->node[node];
+
+		INIT_LIST_HEAD(&discard);
+		for (i = 0; i < SHRINK_PROMOTE_MAX; i++)
+			INIT_LIST_HEAD(promote + i);
+
+		spin_lock_irqsave(&n->list_lock, flags);
+		list_for_each_entry_safe(slab, t, &n->partial, slab_list) {
+			/* Concurrent frees may lower inuse: an upper bound. */
+			int free = slab->objects - mslab_slab_inuse(slab);
+
+			if (free == slab->objects) {
+				mslab_remove_partial(n, slab);
+				list_add(&slab->slab_list, &discard);
+			} else if (free > 0 && free <= SHRINK_PROMOTE_MAX) {
+				list_move(&slab->slab_list, promote + free - 1);
+			}
+		}
+		for (i = SHRINK_PROMOTE_MAX - 1; i >= 0; i--)
+			list_splice(promote + i, &n->partial);
+		spin_unlock_irqrestore(&n->list_lock, flags);
+
+		list_for_each_entry_safe(slab, t, &discard, slab_list)
+			mslab_discard_slab(s, slab);
+		if (atomic_long_read(&n->nr_slabs))
+			ret = 1;
+	}
+	return ret;
+}
+
+/**
+ * mslab_discard_all_slabs() - free every slab of a cache, in use or not
+ * @s: a cache nobody can reach any more (its users are gone)
+ *
+ * Context: module unload only.
+ */
+void mslab_discard_all_slabs(struct mslab_cache *s)
+{
+	struct mslab_slab *slab;
+	unsigned long flags;
+	int node;
+
+	for_each_node(node) {
+		struct mslab_node *n = s->node[node];
+
+		for (;;) {
+			spin_lock_irqsave(&n->list_lock, flags);
+			slab = list_first_entry_or_null(&n->all_slabs,
+							struct mslab_slab,
+							all_list);
+			if (slab && slab->on_node_partial)
+				mslab_remove_partial(n, slab);
+			spin_unlock_irqrestore(&n->list_lock, flags);
+			if (!slab)
+				break;
+			mslab_discard_slab(s, slab);
+		}
+	}
+}
 
 /**
  * mslab_count_inuse() - objects of a cache in use, exactly
@@ -278,6 +399,17 @@ unsigned long mslab_count_inuse(struct mslab_cache *s)
 	return x;
 }
 EXPORT_SYMBOL_IF_KUNIT(mslab_count_inuse);
+
+/* Slabs of @s over all nodes, whatever their state. */
+static long mslab_cache_nr_slabs(struct mslab_cache *s)
+{
+	long nr = 0;
+	int node;
+
+	for_each_node(node)
+		nr += atomic_long_read(&s->node[node]->nr_slabs);
+	return nr;
+}
 
 /**
  * mslab_cache_shrink() - release the memory a cache holds but does not use
@@ -336,6 +468,12 @@ void mslab_cache_destroy(struct mslab_cache *s)
 		cpus_read_unlock();
 		return;
 	}
+	/*
+	 * With no object in use every slab is empty and the shrink freed it;
+	 * one left over would be a bug of mslab's: free it rather than leak.
+	 */
+	if (WARN_ON_ONCE(mslab_cache_nr_slabs(s)))
+		mslab_discard_all_slabs(s);
 	list_del(&s->list);
 	atomic_dec(&mslab_nr_caches);
 	mutex_unlock(&mslab_mutex);

@@ -21,7 +21,7 @@ static int __init mslab_init(void)
 	err = mslab_slab_init();
 	if (err)
 		return err;
-	err = mslab_alloc_init();
+	err = mslab_cpu_init();
 	if (err)
 		goto out_slab;
 	err = mslab_sysfs_init();
@@ -43,7 +43,7 @@ out_debugfs:
 	mslab_debugfs_exit();
 	mslab_sysfs_exit();
 out_alloc:
-	mslab_alloc_exit();
+	mslab_cpu_exit();
 out_slab:
 	mslab_slab_exit();
 	return err;
@@ -62,7 +62,7 @@ static void __exit mslab_exit(void)
 	rcu_barrier();
 	mslab_debugfs_exit();
 	mslab_sysfs_exit();
-	mslab_alloc_exit();
+	mslab_cpu_exit();
 	mslab_slab_exit();
 	pages = atomic_long_read(&mslab_pages_held);
 	if (pages)

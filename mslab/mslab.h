@@ -16,6 +16,8 @@
 #include <linux/kobject.h>
 #include <linux/list.h>
 #include <linux/local_lock.h>
+#include <linux/lockdep.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
@@ -83,6 +85,21 @@ enum mslab_stat_item {
 	CPU_PARTIAL_FREE,	/* Refill cpu partial on free */
 	CPU_PARTIAL_NODE,	/* Refill cpu partial from node partial */
 	CPU_PARTIAL_DRAIN,	/* Drain cpu partial to node partial */
+	/*
+	 * The sheaf front end's, with the names of SLUB's sheaves (7.0). In a
+	 * cache with sheaves, alloc_fastpath and free_fastpath count objects
+	 * taken from and put in the CPU's sheaves, alloc_slowpath and
+	 * free_slowpath the user's other ones; the objects sheaves take from
+	 * and give back to the slabs count only here.
+	 */
+	SHEAF_FLUSH,		/* Objects flushed from a sheaf to slabs */
+	SHEAF_REFILL,		/* Objects refilled into a sheaf from slabs */
+	SHEAF_ALLOC,		/* Sheaves allocated */
+	SHEAF_FREE,		/* Sheaves freed */
+	BARN_GET,		/* Full sheaf taken from the barn */
+	BARN_GET_FAIL,		/* No full sheaf in the barn */
+	BARN_PUT,		/* Full sheaf put in the barn */
+	BARN_PUT_FAIL,		/* No room for a full sheaf in the barn */
 	NR_MSLAB_STAT_ITEMS
 };
 
@@ -177,6 +194,51 @@ struct mslab_cpu {
 	unsigned int stat[NR_MSLAB_STAT_ITEMS];
 };
 
+/* === Sheaves (the object-array front end) ============================== */
+
+/*
+ * An array of free objects (SLUB's newest sheaves, Bonwick's magazines).
+ * Sized so the whole structure fills a kmalloc bucket exactly.
+ */
+struct mslab_sheaf {
+	/* On a barn list: under the barn's lock. */
+	struct list_head barn_list;
+	/* Objects held, objects[0 .. size - 1]. */
+	unsigned int size;
+	void *objects[];
+};
+
+/* Largest sheaf capacity: a sheaf fills at most a 512-byte bucket. */
+#define MSLAB_SHEAF_MAX_CAPACITY \
+	((512 - sizeof(struct mslab_sheaf)) / sizeof(void *))
+
+/*
+ * A CPU's sheaves. Only that CPU touches them, with preemption disabled and
+ * @busy set (mslab's local_trylock()): an interrupt that finds @busy set
+ * uses the slab path instead, so no interrupt is ever disabled.
+ */
+struct mslab_pcs {
+	bool busy;
+	/* Where objects are taken and put; never NULL. */
+	struct mslab_sheaf *main;
+	/* A second sheaf swapped in when main runs full or empty, or NULL. */
+	struct mslab_sheaf *spare;
+};
+
+/* Limits of a barn's lists, as SLUB's MAX_FULL_SHEAVES/MAX_EMPTY_SHEAVES. */
+#define MSLAB_BARN_MAX_FULL	10
+#define MSLAB_BARN_MAX_EMPTY	10
+
+/* A node's store of full and empty sheaves (SLUB's barn, Bonwick's depot). */
+struct mslab_barn {
+	/* Protects both lists and counts. */
+	spinlock_t lock;
+	struct list_head full;
+	struct list_head empty;
+	unsigned int nr_full;
+	unsigned int nr_empty;
+};
+
 /* The per-NUMA-node state of a cache. */
 struct mslab_node {
 	/* Protects partial, nr_partial, all_slabs and slab list links. */
@@ -190,6 +252,8 @@ struct mslab_node {
 	/* Slabs and their object capacity; read without the lock. */
 	atomic_long_t nr_slabs;
 	atomic_long_t total_objects;
+	/* Full and empty sheaves, for caches with sheaves. */
+	struct mslab_barn barn;
 };
 
 /* === Caches ============================================================= */
@@ -278,6 +342,10 @@ struct mslab_cache {
 	unsigned int remote_node_defrag_ratio;
 	/* Set once destroy found live objects: the cache is leaked. */
 	bool leaked;
+	/* Objects per sheaf; 0: no sheaves, the slab front end only. */
+	unsigned int sheaf_capacity;
+	/* Each CPU's sheaves, if sheaf_capacity. */
+	struct mslab_pcs __percpu *pcs;
 	/* One per possible node, nr_node_ids entries. */
 	struct mslab_node *node[];
 };
@@ -342,16 +410,49 @@ bool mslab_obj_in_slab(struct mslab_cache *s, struct mslab_slab *slab,
 int mslab_slab_init(void);
 void mslab_slab_exit(void);
 
-/* alloc.c */
+/* alloc.c: the slab front end's allocation and free paths */
+void mslab_init_cpu_slabs(struct mslab_cache *s);
+void *mslab_slab_alloc_slow(struct mslab_cache *s, gfp_t gfpflags, int node,
+			    struct mslab_cpu *c);
+void mslab_slab_free(struct mslab_cache *s, struct mslab_slab *slab,
+		     void *head, void *tail, int cnt, unsigned long addr,
+		     bool user);
 void mslab_free_object(struct mslab_cache *s, struct mslab_slab *slab,
 		       void *x, unsigned long addr);
+struct mslab_slab *mslab_free_to_slab(struct mslab_cache *s, void *x,
+				      unsigned long addr);
+void mslab_deactivate_slab(struct mslab_cache *s, struct mslab_slab *slab,
+			   void *freelist);
+void mslab_put_partials_list(struct mslab_cache *s,
+			     struct mslab_slab *partial_slab);
+void mslab_put_partials(struct mslab_cache *s);
+
+/* bulk.c */
+int mslab_alloc_bulk(struct mslab_cache *s, gfp_t gfpflags, size_t size,
+		     void **p, bool user);
+void mslab_free_bulk(struct mslab_cache *s, size_t size, void **p,
+		     bool user, unsigned long addr);
+
+/* cpu.c: flushing CPUs' slabs, CPU hotplug */
 void mslab_flush_all(struct mslab_cache *s);
 void mslab_flush_cpu(struct mslab_cache *s, unsigned int cpu);
-void mslab_init_cpu_slabs(struct mslab_cache *s);
+int mslab_cpu_init(void);
+void mslab_cpu_exit(void);
+
+/* sheaf.c */
+extern bool mslab_sheaves_default;
+unsigned int mslab_sheaf_default_capacity(unsigned int size);
+int mslab_sheaves_init(struct mslab_cache *s, unsigned int capacity);
+void mslab_sheaves_free(struct mslab_cache *s);
+void *mslab_sheaf_alloc(struct mslab_cache *s, gfp_t gfpflags);
+bool mslab_sheaf_free(struct mslab_cache *s, void *obj, unsigned long addr);
+void mslab_sheaves_flush_cpu(struct mslab_cache *s, unsigned int cpu);
+void mslab_sheaves_flush_local(struct mslab_cache *s);
+void mslab_barns_shrink(struct mslab_cache *s);
+
+/* cache.c */
 int mslab_shrink_nodes(struct mslab_cache *s);
 void mslab_discard_all_slabs(struct mslab_cache *s);
-int mslab_alloc_init(void);
-void mslab_alloc_exit(void);
 
 /* cache.c */
 unsigned long mslab_count_inuse(struct mslab_cache *s);
@@ -473,6 +574,40 @@ static inline void mslab_set_freepointer(struct mslab_cache *s, void *object,
 					 void *fp)
 {
 	*(void **)(object + s->offset) = fp;
+}
+
+/*
+ * A tid starts at the CPU number and advances by a power of two at least
+ * NR_CPUS, so two CPUs never share one: a fast path migrated to another CPU
+ * fails its cmpxchg there.
+ */
+#define MSLAB_TID_STEP roundup_pow_of_two(CONFIG_NR_CPUS)
+
+static inline unsigned long mslab_next_tid(unsigned long tid)
+{
+	return tid + MSLAB_TID_STEP;
+}
+
+static inline void mslab_add_partial(struct mslab_node *n,
+				     struct mslab_slab *slab,
+				     enum mslab_stat_item tail)
+{
+	lockdep_assert_held(&n->list_lock);
+	n->nr_partial++;
+	if (tail == DEACTIVATE_TO_TAIL)
+		list_add_tail(&slab->slab_list, &n->partial);
+	else
+		list_add(&slab->slab_list, &n->partial);
+	slab->on_node_partial = true;
+}
+
+static inline void mslab_remove_partial(struct mslab_node *n,
+					struct mslab_slab *slab)
+{
+	lockdep_assert_held(&n->list_lock);
+	list_del(&slab->slab_list);
+	slab->on_node_partial = false;
+	n->nr_partial--;
 }
 
 /* A snapshot of a slab's freelist and counters, for building an update. */

@@ -39,6 +39,14 @@ const char *const mslab_stat_names[NR_MSLAB_STAT_ITEMS] = {
 	[CPU_PARTIAL_FREE]		= "cpu_partial_free",
 	[CPU_PARTIAL_NODE]		= "cpu_partial_node",
 	[CPU_PARTIAL_DRAIN]		= "cpu_partial_drain",
+	[SHEAF_FLUSH]			= "sheaf_flush",
+	[SHEAF_REFILL]			= "sheaf_refill",
+	[SHEAF_ALLOC]			= "sheaf_alloc",
+	[SHEAF_FREE]			= "sheaf_free",
+	[BARN_GET]			= "barn_get",
+	[BARN_GET_FAIL]			= "barn_get_fail",
+	[BARN_PUT]			= "barn_put",
+	[BARN_PUT_FAIL]			= "barn_put_fail",
 };
 
 static_assert(ARRAY_SIZE(mslab_stat_names) == NR_MSLAB_STAT_ITEMS);

@@ -28,6 +28,28 @@ struct rcu_head;
 struct mslab_cache *mslab_cache_create(const char *name, unsigned int size,
 				       unsigned int align, slab_flags_t flags,
 				       void (*ctor)(void *));
+
+/* The per-CPU front end of a cache. */
+enum mslab_front_end {
+	MSLAB_FRONT_DEFAULT,	/* as the module parameter "sheaves" says */
+	MSLAB_FRONT_SLAB,	/* SLUB 6.12: per-CPU slabs and partial lists */
+	MSLAB_FRONT_SHEAVES,	/* per-CPU object arrays in front of those */
+};
+
+/* Creation arguments beyond the name, size and flags (cf. kmem_cache_args). */
+struct mslab_cache_args {
+	/* Object alignment: 0 or a power of two up to a page. */
+	unsigned int align;
+	/* Run once per object when its slab is populated, or NULL. */
+	void (*ctor)(void *object);
+	enum mslab_front_end front_end;
+	/* Objects per sheaf with sheaves; 0 picks one by object size. */
+	unsigned int sheaf_capacity;
+};
+
+struct mslab_cache *mslab_cache_create_args(const char *name, unsigned int size,
+					    const struct mslab_cache_args *args,
+					    slab_flags_t flags);
 void mslab_cache_destroy(struct mslab_cache *s);
 void *mslab_cache_alloc(struct mslab_cache *s, gfp_t gfpflags);
 void *mslab_cache_alloc_node(struct mslab_cache *s, gfp_t gfpflags, int node);

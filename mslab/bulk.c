@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mslab bulk allocation and free (SLUB 6.12's kmem_cache_alloc_bulk() and
+ * kmem_cache_free_bulk()): many objects under one acquisition of the
+ * per-CPU lock, and frees grouped per slab into detached freelists. The
+ * sheaf front end refills and flushes its arrays through the same code.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+
+#include "mslab.h"
+
+/**
+ * mslab_alloc_bulk() - allocate several objects from the slab layer
+ * @s: the cache
+ * @gfpflags: as for mslab_cache_alloc()
+ * @size: number of objects
+ * @p: array of @size pointers to fill
+ * @user: count them as the user's allocations (alloc_fastpath and
+ *	  alloc_slowpath), not as a sheaf refill
+ *
+ * All or nothing: takes objects from this CPU's freelist under one
+ * acquisition of the per-CPU lock, refilling it through the slow path as
+ * needed (SLUB's __kmem_cache_alloc_bulk()).
+ *
+ * Context: any context @gfpflags allow.
+ * Return: @size, or 0 with nothing allocated.
+ */
+int mslab_alloc_bulk(struct mslab_cache *s, gfp_t gfpflags, size_t size,
+		     void **p, bool user)
+{
+	struct mslab_cpu *c;
+	unsigned long flags;
+	size_t i;
+
+	if (!size)
+		return 0;
+	might_alloc(gfpflags);
+
+	c = get_cpu_ptr(s->cpu_slab);
+	local_lock_irqsave(&s->cpu_slab->lock, flags);
+	for (i = 0; i < size; i++) {
+		void *object = c->freelist;
+
+		if (unlikely(!object)) {
+			/*
+			 * The slow path takes the lock itself and may sleep
+			 * for a new slab; bump the tid first so racing fast
+			 * paths see the freelist changed under them.
+			 */
+			c->tid = mslab_next_tid(c->tid);
+			local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+			if (user)
+				mslab_stat(s, ALLOC_SLOWPATH);
+			p[i] = mslab_slab_alloc_slow(s, gfpflags, NUMA_NO_NODE, c);
+			if (unlikely(!p[i]))
+				goto error;
+			c = this_cpu_ptr(s->cpu_slab);
+			local_lock_irqsave(&s->cpu_slab->lock, flags);
+			continue;
+		}
+		c->freelist = mslab_get_freepointer(s, object);
+		p[i] = object;
+		if (user)
+			mslab_stat(s, ALLOC_FASTPATH);
+	}
+	c->tid = mslab_next_tid(c->tid);
+	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+	put_cpu_ptr(s->cpu_slab);
+	return size;
+
+error:
+	put_cpu_ptr(s->cpu_slab);
+	mslab_free_bulk(s, i, p, user, _RET_IP_);
+	return 0;
+}
+
+/**
+ * mslab_cache_alloc_bulk() - allocate several objects at once
+ * @s: the cache
+ * @gfpflags: as for mslab_cache_alloc(); __GFP_ZERO zeroes every object
+ * @size: number of objects
+ * @p: array of @size pointers to fill
+ *
+ * All or nothing, as kmem_cache_alloc_bulk().
+ *
+ * Context: any context @gfpflags allow.
+ * Return: @size, or 0 with nothing allocated.
+ */
+int mslab_cache_alloc_bulk(struct mslab_cache *s, gfp_t gfpflags, size_t size,
+			   void **p)
+{
+	size_t i;
+
+	if (!mslab_alloc_bulk(s, gfpflags, size, p, true))
+		return 0;
+	if (unlikely(gfpflags & __GFP_ZERO))
+		for (i = 0; i < size; i++)
+			memset(p[i], 0, s->object_size);
+	return size;
+}
+EXPORT_SYMBOL_GPL(mslab_cache_alloc_bulk);
+
+/* A run of objects of one slab, linked for one free (SLUB's). */
+struct detached_freelist {
+	struct mslab_slab *slab;
+	struct mslab_cache *s;
+	void *tail;
+	void *freelist;
+	int cnt;
+};
+
+/*
+ * Take the last valid object of @p and link to it every other object of
+ * its slab found among the entries looked at, moving them to the end of
+ * the array; stop after three entries of other slabs in a row
+ * (SLUB's build_detached_freelist()). Invalid pointers are reported and
+ * dropped; a large kmalloc allocation is freed on the spot.
+ *
+ * Return: the entries of @p left to free.
+ */
+static size_t build_detached_freelist(struct mslab_cache *s, size_t size,
+				      void **p, struct detached_freelist *df,
+				      unsigned long addr)
+{
+	int lookahead = 3;
+	size_t same;
+	void *object;
+
+	df->slab = NULL;
+	object = p[--size];
+	if (ZERO_OR_NULL_PTR(object))
+		return size;
+	if (!s) {
+		df->slab = mslab_virt_to_slab(object);
+		if (!df->slab) {
+			mslab_kfree(object);	/* large, or reported */
+			return size;
+		}
+		df->s = df->slab->cache;
+	} else {
+		df->slab = mslab_free_to_slab(s, object, addr);
+		if (!df->slab)
+			return size;
+		df->s = s;
+	}
+	if (unlikely(!mslab_obj_in_slab(df->s, df->slab, object))) {
+		mslab_report_free_error(df->s, object, addr,
+					"not the start of an object");
+		df->slab = NULL;
+		return size;
+	}
+
+	df->tail = object;
+	df->freelist = object;
+	df->cnt = 1;
+	mslab_set_freepointer(df->s, object, NULL);
+
+	same = size;
+	while (size) {
+		object = p[--size];
+		if (!ZERO_OR_NULL_PTR(object) &&
+		    mslab_virt_to_slab(object) == df->slab &&
+		    object != df->freelist &&
+		    mslab_obj_in_slab(df->s, df->slab, object)) {
+			mslab_set_freepointer(df->s, object, df->freelist);
+			df->freelist = object;
+			df->cnt++;
+			same--;
+			if (size != same)
+				swap(p[size], p[same]);
+			continue;
+		}
+		if (!--lookahead)
+			break;
+	}
+	return same;
+}
+
+/**
+ * mslab_free_bulk() - free several objects to the slab layer
+ * @s: the cache of every object, or NULL for any mslab memory
+ * @size: number of entries in @p
+ * @p: the objects; the array is reordered
+ * @user: count them as the user's frees, not as a sheaf flush
+ * @addr: the caller, for reports
+ *
+ * Context: any.
+ */
+void mslab_free_bulk(struct mslab_cache *s, size_t size, void **p, bool user,
+		     unsigned long addr)
+{
+	while (size) {
+		struct detached_freelist df;
+
+		size = build_detached_freelist(s, size, p, &df, addr);
+		if (df.slab)
+			mslab_slab_free(df.s, df.slab, df.freelist, df.tail,
+					df.cnt, addr, user);
+	}
+}
+
+/**
+ * mslab_cache_free_bulk() - free several objects at once
+ * @s: the cache of every object, or NULL for objects of any mslab cache and
+ *     mslab_kmalloc() memory (as kfree_bulk())
+ * @size: number of entries in @p
+ * @p: the objects, from any slabs and CPUs; the array is reordered
+ *
+ * Objects of one slab are linked into a detached freelist and freed with
+ * one update of that slab.
+ *
+ * Context: any.
+ */
+void mslab_cache_free_bulk(struct mslab_cache *s, size_t size, void **p)
+{
+	mslab_free_bulk(s, size, p, true, _RET_IP_);
+}
+EXPORT_SYMBOL_GPL(mslab_cache_free_bulk);

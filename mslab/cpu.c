@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mslab and CPUs: taking the slabs (and sheaves) a CPU holds back to the
+ * node lists, on every CPU for shrink and destroy, and for a CPU that goes
+ * offline (a cpuhp "dead" state that runs on a surviving CPU, as SLUB's
+ * slub_cpu_dead()). The lock order is at the top of alloc.c.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/workqueue.h>
+
+#include "mslab.h"
+
+/* Take the current CPU's cpu slab away from it and deactivate it. */
+static void flush_slab(struct mslab_cache *s)
+{
+	struct mslab_cpu *c;
+	struct mslab_slab *slab;
+	unsigned long flags;
+	void *freelist;
+
+	local_lock_irqsave(&s->cpu_slab->lock, flags);
+	c = this_cpu_ptr(s->cpu_slab);
+	slab = c->slab;
+	freelist = c->freelist;
+	c->slab = NULL;
+	c->freelist = NULL;
+	c->tid = mslab_next_tid(c->tid);
+	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+
+	if (slab) {
+		mslab_deactivate_slab(s, slab, freelist);
+		mslab_stat(s, CPUSLAB_FLUSH);
+	}
+}
+
+/**
+ * mslab_flush_cpu() - flush the slabs of a CPU that is dead
+ * @s: the cache
+ * @cpu: a CPU that is offline: nothing runs on it, so no lock is needed
+ *
+ * Context: CPU hotplug teardown, mslab_mutex held.
+ */
+void mslab_flush_cpu(struct mslab_cache *s, unsigned int cpu)
+{
+	struct mslab_cpu *c = per_cpu_ptr(s->cpu_slab, cpu);
+	struct mslab_slab *slab, *partial;
+	void *freelist;
+
+	mslab_sheaves_flush_cpu(s, cpu);
+	slab = c->slab;
+	partial = c->partial;
+	freelist = c->freelist;
+	c->slab = NULL;
+	c->freelist = NULL;
+	c->partial = NULL;
+	c->tid = mslab_next_tid(c->tid);
+	if (slab) {
+		mslab_deactivate_slab(s, slab, freelist);
+		mslab_stat(s, CPUSLAB_FLUSH);
+	}
+	if (partial)
+		mslab_put_partials_list(s, partial);
+}
+
+struct mslab_flush_work {
+	struct work_struct work;
+	struct mslab_cache *s;
+	bool skip;
+};
+
+/* Serialises users of mslab_flush_work. */
+static DEFINE_MUTEX(mslab_flush_lock);
+static DEFINE_PER_CPU(struct mslab_flush_work, mslab_flush_work);
+/* Per-CPU work items that flush a CPU's slabs on that CPU. */
+static struct workqueue_struct *mslab_flushwq;
+
+static void flush_cpu_slab_work(struct work_struct *w)
+{
+	struct mslab_flush_work *sfw =
+		container_of(w, struct mslab_flush_work, work);
+
+	mslab_sheaves_flush_local(sfw->s);
+	flush_slab(sfw->s);
+	mslab_put_partials(sfw->s);
+}
+
+static bool has_cpu_slab(int cpu, struct mslab_cache *s)
+{
+	struct mslab_cpu *c = per_cpu_ptr(s->cpu_slab, cpu);
+
+	struct mslab_pcs *pcs;
+
+	/* Racy: a CPU that gains a slab meanwhile keeps it, as in SLUB. */
+	if (data_race(c->slab) || data_race(c->partial))
+		return true;
+	if (!s->sheaf_capacity)
+		return false;
+	pcs = per_cpu_ptr(s->pcs, cpu);
+	/* Racy too; a sheaf is only freed by its own CPU or a dead CPU's flush. */
+	return data_race(pcs->main->size) || data_race(pcs->spare);
+}
+
+static void flush_all_cpus_locked(struct mslab_cache *s)
+{
+	struct mslab_flush_work *sfw;
+	unsigned int cpu;
+
+	/* cpus_read_lock() is held (lockdep_assert_cpus_held() is not exported). */
+	mutex_lock(&mslab_flush_lock);
+	for_each_online_cpu(cpu) {
+		sfw = &per_cpu(mslab_flush_work, cpu);
+		if (!has_cpu_slab(cpu, s)) {
+			sfw->skip = true;
+			continue;
+		}
+		INIT_WORK(&sfw->work, flush_cpu_slab_work);
+		sfw->skip = false;
+		sfw->s = s;
+		queue_work_on(cpu, mslab_flushwq, &sfw->work);
+	}
+	for_each_online_cpu(cpu) {
+		sfw = &per_cpu(mslab_flush_work, cpu);
+		if (!sfw->skip)
+			flush_work(&sfw->work);
+	}
+	mutex_unlock(&mslab_flush_lock);
+}
+
+/**
+ * mslab_flush_all() - return every cached object and slab to the node lists
+ * @s: the cache
+ *
+ * Every CPU's sheaves, cpu slab and partial chain, and every node's barn.
+ *
+ * Context: process context, may sleep; cpus_read_lock() held.
+ */
+void mslab_flush_all(struct mslab_cache *s)
+{
+	/*
+	 * Barns first: their objects go back through this CPU's slab paths
+	 * and may leave slabs on its partial chain, which the CPU flush
+	 * then takes.
+	 */
+	mslab_barns_shrink(s);
+	flush_all_cpus_locked(s);
+}
+
+/* === CPU hotplug ======================================================== */
+
+static enum cpuhp_state mslab_cpuhp_state;
+
+/* Runs on a surviving CPU once @cpu is dead: nothing else touches its data. */
+static int mslab_cpu_dead(unsigned int cpu)
+{
+	struct mslab_cache *s;
+
+	mutex_lock(&mslab_mutex);
+	list_for_each_entry(s, &mslab_caches, list)
+		mslab_flush_cpu(s, cpu);
+	mutex_unlock(&mslab_mutex);
+	return 0;
+}
+
+int mslab_cpu_init(void)
+{
+	int ret;
+
+#ifdef MSLAB_HAVE_CMPXCHG_DOUBLE
+	if (!mslab_has_cmpxchg_double()) {
+		pr_err("this CPU lacks the double-word cmpxchg mslab was built for\n");
+		return -ENODEV;
+	}
+#endif
+	mslab_flushwq = alloc_workqueue("mslab_flushwq", WQ_MEM_RECLAIM, 0);
+	if (!mslab_flushwq)
+		return -ENOMEM;
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "mm/mslab:dead",
+					NULL, mslab_cpu_dead);
+	if (ret < 0) {
+		destroy_workqueue(mslab_flushwq);
+		return ret;
+	}
+	mslab_cpuhp_state = ret;
+	return 0;
+}
+
+void mslab_cpu_exit(void)
+{
+	cpuhp_remove_state_nocalls(mslab_cpuhp_state);
+	destroy_workqueue(mslab_flushwq);
+}
