@@ -52,4 +52,7 @@ check: setup
 run: setup
 	@scripts/run.sh
 
+bench: setup
+	@scripts/bench.sh
+
 .PHONY: all modules clean setup lint kunit selftest check run

@@ -109,7 +109,7 @@ static const struct mslab_bad_args_case mslab_bad_args_cases[] = {
 	{ "kunit-bad-align", 64, 48, 0, "align-48" },
 	{ "kunit-bad-align", 64, PAGE_SIZE * 2, 0, "align-over-page" },
 	{ "kunit-bad-flags", 64, 0, SLAB_STORE_USER, "store-user" },
-	{ "kunit-bad-flags", 64, 0, SLAB_TYPESAFE_BY_RCU, "typesafe-by-rcu" },
+	{ "kunit-bad-flags", 64, 0, SLAB_RED_ZONE, "red-zone" },
 	{ "kunit-bad-flags", 64, 0, SLAB_POISON | SLAB_HWCACHE_ALIGN,
 	  "poison-with-hwcache" },
 };

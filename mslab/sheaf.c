@@ -29,6 +29,8 @@
 #include <linux/slab.h>
 #include <linux/topology.h>
 
+#include <kunit/visibility.h>
+
 #include "mslab.h"
 
 /* Module-wide default front end for caches that do not choose one. */
@@ -60,6 +62,7 @@ unsigned int mslab_sheaf_default_capacity(unsigned int size)
 		bytes = 512;
 	return (bytes - sizeof(struct mslab_sheaf)) / sizeof(void *);
 }
+EXPORT_SYMBOL_IF_KUNIT(mslab_sheaf_default_capacity);
 
 static struct mslab_sheaf *alloc_sheaf(struct mslab_cache *s, gfp_t gfp,
 				       int node)

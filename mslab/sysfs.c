@@ -7,12 +7,19 @@
  * The kobject is embedded in struct mslab_cache and its release frees the
  * cache: a file held open across mslab_cache_destroy() keeps the structure
  * alive, and kobject_del() waits for readers already inside a show().
+ *
+ * Writes are parsed strictly (format.c): anything but a decimal number in
+ * range, or the one command word a file takes, is refused with -EINVAL or
+ * -ERANGE and changes nothing. Documentation/ABI/testing/sysfs-kernel-mslab
+ * describes every file.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpu.h>
+#include <linux/cpumask.h>
 #include <linux/kobject.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 
@@ -36,6 +43,9 @@ struct mslab_attribute {
 	static struct mslab_attribute _name##_attr = __ATTR_RO_MODE(_name, 0400)
 #define MSLAB_ATTR(_name) \
 	static struct mslab_attribute _name##_attr = __ATTR_RW_MODE(_name, 0600)
+
+/* Serialises writes of the tunables, so related fields change together. */
+static DEFINE_MUTEX(mslab_tunables_lock);
 
 /* === Geometry and tunables ============================================== */
 
@@ -80,7 +90,7 @@ static ssize_t min_partial_store(struct mslab_cache *s, const char *buf,
 	unsigned long min;
 	int err;
 
-	err = kstrtoul(buf, 10, &min);
+	err = mslab_parse_ulong(buf, MSLAB_MIN_PARTIAL_LIMIT, &min);
 	if (err)
 		return err;
 	WRITE_ONCE(s->min_partial, min);
@@ -96,15 +106,18 @@ static ssize_t cpu_partial_show(struct mslab_cache *s, char *buf)
 static ssize_t cpu_partial_store(struct mslab_cache *s, const char *buf,
 				 size_t length)
 {
-	unsigned int objects;
+	unsigned long objects;
 	int err;
 
-	err = kstrtouint(buf, 10, &objects);
+	err = mslab_parse_ulong(buf, MSLAB_CPU_PARTIAL_LIMIT, &objects);
 	if (err)
 		return err;
+	/* As slub_set_cpu_partial(): slabs assumed half full. */
+	mutex_lock(&mslab_tunables_lock);
 	WRITE_ONCE(s->cpu_partial, objects);
 	WRITE_ONCE(s->cpu_partial_slabs,
 		   DIV_ROUND_UP(objects * 2, mslab_oo_objects(s->oo)));
+	mutex_unlock(&mslab_tunables_lock);
 	/* As SLUB: apply the new limit to what the CPUs hold now. */
 	cpus_read_lock();
 	mslab_flush_all(s);
@@ -129,7 +142,7 @@ static ssize_t shrink_show(struct mslab_cache *s, char *buf)
 static ssize_t shrink_store(struct mslab_cache *s, const char *buf,
 			    size_t length)
 {
-	if (buf[0] != '1')
+	if (!mslab_is_command(buf, "1"))
 		return -EINVAL;
 	mslab_cache_shrink(s);
 	return length;
@@ -145,18 +158,62 @@ static ssize_t remote_node_defrag_ratio_show(struct mslab_cache *s, char *buf)
 static ssize_t remote_node_defrag_ratio_store(struct mslab_cache *s,
 					      const char *buf, size_t length)
 {
-	unsigned int ratio;
+	unsigned long ratio;
 	int err;
 
-	err = kstrtouint(buf, 10, &ratio);
+	err = mslab_parse_ulong(buf, 100, &ratio);
 	if (err)
 		return err;
-	if (ratio > 100)
-		return -ERANGE;
 	WRITE_ONCE(s->remote_node_defrag_ratio, ratio * 10);
 	return length;
 }
 MSLAB_ATTR(remote_node_defrag_ratio);
+
+/* mslab does not merge caches: no cache has aliases. */
+static ssize_t aliases_show(struct mslab_cache *s, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", s->refcount < 0 ? 0 : s->refcount - 1);
+}
+MSLAB_ATTR_RO(aliases);
+
+/* The hardened usercopy region: mslab has no whitelist, as SLUB's 0. */
+static ssize_t usersize_show(struct mslab_cache *s, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", 0U);
+}
+MSLAB_ATTR_RO(usersize);
+
+/* "1" or "0": whether the cache was created with a SLAB_* flag. */
+#define MSLAB_FLAG_ATTR(_name, _flag)					\
+static ssize_t _name##_show(struct mslab_cache *s, char *buf)		\
+{									\
+	return sysfs_emit(buf, "%d\n", !!(s->flags & (_flag)));		\
+}									\
+MSLAB_ATTR_RO(_name)
+
+MSLAB_FLAG_ATTR(hwcache_align, SLAB_HWCACHE_ALIGN);
+MSLAB_FLAG_ATTR(reclaim_account, SLAB_RECLAIM_ACCOUNT);
+MSLAB_FLAG_ATTR(destroy_by_rcu, SLAB_TYPESAFE_BY_RCU);
+MSLAB_FLAG_ATTR(cache_dma, SLAB_CACHE_DMA);
+/* The debug flags: mslab refuses them at creation, so these read 0. */
+MSLAB_FLAG_ATTR(sanity_checks, SLAB_CONSISTENCY_CHECKS);
+MSLAB_FLAG_ATTR(trace, SLAB_TRACE);
+MSLAB_FLAG_ATTR(red_zone, SLAB_RED_ZONE);
+MSLAB_FLAG_ATTR(poison, SLAB_POISON);
+MSLAB_FLAG_ATTR(store_user, SLAB_STORE_USER);
+
+static ssize_t validate_show(struct mslab_cache *s, char *buf)
+{
+	return 0;
+}
+
+/* As SLUB on a cache without debugging: there is nothing to validate. */
+static ssize_t validate_store(struct mslab_cache *s, const char *buf,
+			      size_t length)
+{
+	return -EINVAL;
+}
+MSLAB_ATTR(validate);
 
 /* === Slab and object counts ============================================= */
 
@@ -179,16 +236,19 @@ static unsigned long count_partial_inuse(struct mslab_node *n)
 	return x;
 }
 
-static unsigned long count_partial_free(struct mslab_node *n)
+/*
+ * The slab count of a CPU's partial chain, read without the CPU's lock as
+ * SLUB does. The head may leave the chain meanwhile, and the field shares
+ * its word with list links: an impossible value reads as 0.
+ */
+static unsigned int chain_slabs_racy(struct mslab_slab *head)
 {
-	struct mslab_slab *slab;
-	unsigned long flags, x = 0;
+	/* Racy by design: checked for sanity below. */
+	int slabs = data_race(READ_ONCE(head->slabs));
 
-	spin_lock_irqsave(&n->list_lock, flags);
-	list_for_each_entry(slab, &n->partial, slab_list)
-		x += slab->objects - mslab_slab_inuse(slab);
-	spin_unlock_irqrestore(&n->list_lock, flags);
-	return x;
+	if (slabs < 0 || slabs > 2 * MSLAB_CPU_PARTIAL_LIMIT)
+		return 0;
+	return slabs;
 }
 
 /* Count other CPUs' slabs without their locks, as SLUB does. */
@@ -214,7 +274,7 @@ static void count_cpu_slabs(struct mslab_cache *s, unsigned long flags,
 		}
 		slab = READ_ONCE(c->partial);
 		if (slab && !(flags & (SO_TOTAL | SO_OBJECTS)))
-			nodes[READ_ONCE(slab->node)] += READ_ONCE(slab->slabs);
+			nodes[READ_ONCE(slab->node)] += chain_slabs_racy(slab);
 	}
 	rcu_read_unlock();
 }
@@ -223,8 +283,8 @@ static void count_cpu_slabs(struct mslab_cache *s, unsigned long flags,
 static ssize_t show_slab_objects(struct mslab_cache *s, char *buf,
 				 unsigned long flags)
 {
-	unsigned long total = 0, *nodes;
-	int node, len = 0;
+	unsigned long *nodes;
+	int node, len;
 
 	nodes = kcalloc(nr_node_ids, sizeof(*nodes), GFP_KERNEL);
 	if (!nodes)
@@ -242,7 +302,7 @@ static ssize_t show_slab_objects(struct mslab_cache *s, char *buf,
 				x = atomic_long_read(&n->total_objects);
 			else if (flags & SO_OBJECTS)
 				x = atomic_long_read(&n->total_objects) -
-				    count_partial_free(n);
+				    mslab_count_partial_free(n);
 			else
 				x = atomic_long_read(&n->nr_slabs);
 			nodes[node] += x;
@@ -255,15 +315,7 @@ static ssize_t show_slab_objects(struct mslab_cache *s, char *buf,
 		}
 	}
 
-	for (node = 0; node < nr_node_ids; node++)
-		total += nodes[node];
-	len += sysfs_emit_at(buf, len, "%lu", total);
-	if (nr_node_ids > 1)
-		for_each_node_state(node, N_NORMAL_MEMORY)
-			if (nodes[node])
-				len += sysfs_emit_at(buf, len, " N%d=%lu",
-						     node, nodes[node]);
-	len += sysfs_emit_at(buf, len, "\n");
+	len = mslab_emit_nodes(buf, 0, nodes, &node_states[N_NORMAL_MEMORY]);
 	kfree(nodes);
 	return len;
 }
@@ -281,6 +333,31 @@ MSLAB_COUNT_ATTR(total_objects, SO_ALL | SO_TOTAL);
 MSLAB_COUNT_ATTR(partial, SO_PARTIAL);
 MSLAB_COUNT_ATTR(objects_partial, SO_PARTIAL | SO_OBJECTS);
 MSLAB_COUNT_ATTR(cpu_slabs, SO_CPU);
+
+/* "objs(slabs) C0=objs(slabs) ...", as SLUB's slabs_cpu_partial_show(). */
+static ssize_t slabs_cpu_partial_show(struct mslab_cache *s, char *buf)
+{
+	unsigned int *slabs;
+	int cpu, len;
+
+	slabs = kcalloc(nr_cpu_ids, sizeof(*slabs), GFP_KERNEL);
+	if (!slabs)
+		return -ENOMEM;
+	rcu_read_lock();
+	for_each_online_cpu(cpu) {
+		struct mslab_slab *slab;
+
+		slab = READ_ONCE(per_cpu_ptr(s->cpu_slab, cpu)->partial);
+		if (slab)
+			slabs[cpu] = chain_slabs_racy(slab);
+	}
+	rcu_read_unlock();
+	len = mslab_emit_cpu_partial(buf, mslab_oo_objects(s->oo), slabs,
+				     cpu_online_mask);
+	kfree(slabs);
+	return len;
+}
+MSLAB_ATTR_RO(slabs_cpu_partial);
 
 /* === Statistics ========================================================= */
 
@@ -308,7 +385,7 @@ static ssize_t clear_stat(struct mslab_cache *s, const char *buf,
 {
 	int cpu;
 
-	if (buf[0] != '0' || (buf[1] && buf[1] != '\n'))
+	if (!mslab_is_command(buf, "0"))
 		return -EINVAL;
 	for_each_online_cpu(cpu)
 		per_cpu_ptr(s->cpu_slab, cpu)->stat[si] = 0;
@@ -366,6 +443,19 @@ static struct attribute *mslab_attrs[] = {
 	&ctor_attr.attr,
 	&shrink_attr.attr,
 	&remote_node_defrag_ratio_attr.attr,
+	&aliases_attr.attr,
+	&usersize_attr.attr,
+	&hwcache_align_attr.attr,
+	&reclaim_account_attr.attr,
+	&destroy_by_rcu_attr.attr,
+	&cache_dma_attr.attr,
+	&sanity_checks_attr.attr,
+	&trace_attr.attr,
+	&red_zone_attr.attr,
+	&poison_attr.attr,
+	&store_user_attr.attr,
+	&validate_attr.attr,
+	&slabs_cpu_partial_attr.attr,
 	&slabs_attr.attr,
 	&objects_attr.attr,
 	&total_objects_attr.attr,
@@ -444,6 +534,8 @@ static const struct kobj_type mslab_ktype = {
  * mslab_sysfs_add() - publish a new cache in /sys/kernel/mslab/
  * @s: the cache, fully set up
  *
+ * Also creates its directory in /sys/kernel/debug/mslab/.
+ *
  * Return: 0, or an errno after which @s has been freed.
  */
 int mslab_sysfs_add(struct mslab_cache *s)
@@ -458,15 +550,21 @@ int mslab_sysfs_add(struct mslab_cache *s)
 		return err;
 	}
 	kobject_uevent(&s->kobj, KOBJ_ADD);
+	mslab_debugfs_add(s);
 	return 0;
 }
 
 /**
  * mslab_sysfs_remove() - unpublish a cache and drop mslab's reference
  * @s: the cache; freed once no sysfs reader holds it
+ *
+ * Removes the cache's debugfs directory first, waiting for its readers.
+ *
+ * Context: process context; may sleep.
  */
 void mslab_sysfs_remove(struct mslab_cache *s)
 {
+	mslab_debugfs_remove(s);
 	kobject_del(&s->kobj);
 	kobject_put(&s->kobj);
 }

@@ -1,0 +1,25 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# init of the UML bench kernel (scripts/bench.sh): mounts proc, sysfs and
+# debugfs, runs selftests/bench/bench.sh with the arguments scripts/bench.sh
+# left in /bench-args, prints a sentinel with its exit status and powers off.
+# The root is a hostfs directory whose /bin holds busybox and its applets.
+
+/bin/busybox mkdir -p /proc /sys /dev /tmp
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sysfs /sys
+/bin/busybox mount -t debugfs debugfs /sys/kernel/debug
+# The hostfs root is read-only and the kernel has no devtmpfs: /dev/null
+# on a ramfs.
+/bin/busybox mount -t ramfs ramfs /dev
+/bin/busybox mknod /dev/null c 1 3
+export PATH=/bin
+export MSLAB_MODULES=/modules
+
+echo "mslab-uml-bench: start"
+# shellcheck disable=SC2046 # the arguments are one line of words
+eval set -- $(cat /bench-args)
+sh /bench/bench.sh "$@"
+echo "mslab-uml-bench: exit=$?"
+poweroff -f

@@ -1,0 +1,201 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: mslab against the kernel's own SLUB, in the same boot, under
+# UML and in QEMU. Not a pass/fail test; Documentation/bench.rst says how to
+# read the figures.
+#
+#   scripts/bench.sh [uml] [qemu]        (default: both)
+#
+#   uml   the UML bench kernel (scripts/uml-bench-build.sh: no KASAN,
+#         lockdep or DEBUG_VM), one CPU at native speed, pinned to one host
+#         CPU: the ratios that count for single-CPU paths
+#   qemu  Debian's 6.12 kernel under TCG, 4 vCPUs in 2 NUMA nodes, booted
+#         with init_on_alloc=0 and kfence.sample_interval=0: the SMP
+#         patterns (remote free, all CPUs); emulated timing, so shape and
+#         same-run ratios only, and loop counts 5 times smaller
+#
+# Both run selftests/bench/bench.sh in the guest, which loads
+# mslab_bench.ko (selftests/modules/mslab_bench.c). The tables go to stdout
+# and build/results/bench-<runtime>.txt, the figures to
+# build/results/bench-<runtime>-{time,mem}.csv and bench-<runtime>.json,
+# the console to build/results/bench-<runtime>-console.log.
+#
+# Environment:
+#   MSLAB_BENCH_VARIANTS    mslab variants, "name[:flags]" comma-separated
+#                           (default "mslab"); each is an mslab cache with
+#                           the flags added, compared with the kernel's
+#   MSLAB_BENCH_REPS        timed rounds per pattern (default 5)
+#   MSLAB_BENCH_UML_LOOPS   pairs per timed loop under UML (default 1000000)
+#   MSLAB_BENCH_QEMU_LOOPS  pairs per timed loop in QEMU (default 200000)
+#   MSLAB_BENCH_ARGS        more selftests/bench/bench.sh options for both,
+#                           e.g. "-p reuse,batch -s 64" (patterns, memory
+#                           sizes; see that script)
+#   MSLAB_BENCH_CPU         host CPU the UML kernel is pinned to (default
+#                           the last one)
+set -euo pipefail
+
+. "$(dirname "$0")/lib.sh"
+
+runtimes=("$@")
+[ ${#runtimes[@]} -gt 0 ] || runtimes=(uml qemu)
+for rt in "${runtimes[@]}"; do
+	case $rt in
+	uml|qemu) ;;
+	*) die "unknown runtime '$rt' (uml, qemu)" ;;
+	esac
+done
+
+variants=${MSLAB_BENCH_VARIANTS:-mslab}
+reps=${MSLAB_BENCH_REPS:-5}
+extra=${MSLAB_BENCH_ARGS:-}
+mkdir -p "$MSLAB_RESULTS"
+
+# bench_report NAME CONSOLE: print the tables of a guest's console and
+# write the CSV and JSON files; non-zero when the run did not complete.
+bench_report() {
+	local name=$1 console=$2 out="$MSLAB_RESULTS/bench-$1"
+	local lines="$out.lines"
+
+	# The bench's lines, without carriage returns and printk timestamps.
+	tr -d '\r' <"$console" |
+		sed -n 's/^\(\[[ 0-9.]*\] \)\{0,1\}mslab_bench: //p' >"$lines"
+	grep -v '^csv,' "$lines" >"$out.txt" || true
+	{
+		echo "pattern,param,size,alloc,ops,reps,median_ns,min_ns,max_ns,median_cycles,ratio"
+		sed -n 's/^csv,time,//p' "$lines"
+	} >"$out-time.csv"
+	{
+		echo "size,phase,alloc,live,object_size,slab_size,order,objs_per_slab,slabs,pages,partial,cpu_slabs,loss_bytes,efficiency_pct,mslab_debugfs_pages"
+		sed -n 's/^csv,mem,//p' "$lines"
+	} >"$out-mem.csv"
+	python3 - "$name" "$out-time.csv" "$out-mem.csv" "$out.txt" \
+		>"$out.json" <<'PY'
+import csv, json, sys
+name, tcsv, mcsv, txt = sys.argv[1:5]
+env = [l.strip() for l in open(txt) if l.startswith(("env:", "guest:"))]
+def rows(path):
+    out = []
+    for r in csv.DictReader(open(path)):
+        for k, v in r.items():
+            try:
+                r[k] = int(v)
+            except ValueError:
+                try:
+                    r[k] = float(v)
+                except ValueError:
+                    pass
+        out.append(r)
+    return out
+json.dump({"runtime": name, "env": env, "time": rows(tcsv),
+           "memory": rows(mcsv)}, sys.stdout, indent=1)
+print()
+PY
+	rm -f "$lines"
+
+	echo
+	echo "=== $name ==="
+	cat "$out.txt"
+	echo "(CSV: $out-time.csv $out-mem.csv; JSON: $out.json)"
+
+	if ! grep -q '^done$' "$out.txt"; then
+		log "$name: the bench did not complete: see $console"
+		return 1
+	fi
+	if mslab_splats "$console" >"$MSLAB_RESULTS/bench-$name-splats.txt"; then
+		log "$name: kernel reports in $console:"
+		head -n 20 "$MSLAB_RESULTS/bench-$name-splats.txt" >&2
+		return 1
+	fi
+	return 0
+}
+
+# bench_build_modules OBJ LOG KDIR [MAKE ARGS]: build only mslab.ko and
+# mslab_bench.ko in the shadow tree OBJ, so that the bench does not depend
+# on the other client modules.
+bench_build_modules() {
+	local obj=$1 build_log=$2 kdir=$3
+
+	shift 3
+	[ -f "$kdir/Makefile" ] || die "$kdir is missing (run scripts/setup.sh)"
+	mslab_shadow_tree "$obj"
+	find "$obj" -name '*.ko' -delete
+	make -C "$kdir" "$@" M="$obj" W=1 KCFLAGS=-Werror -j"$(nproc)" \
+		mslab/mslab.ko selftests/modules/mslab_bench.ko \
+		>"$build_log" 2>&1 || {
+		cat "$build_log" >&2
+		return 1
+	}
+}
+
+run_uml() {
+	local uml obj root console rc cpu
+	local args="-l ${MSLAB_BENCH_UML_LOOPS:-1000000} -r $reps -v $variants $extra"
+
+	uml=$("$MSLAB_ROOT/scripts/uml-bench-build.sh")
+	obj="$MSLAB_ROOT/build/um-bench"
+	root="$MSLAB_CACHE/uml-bench-root"
+	console="$MSLAB_RESULTS/bench-uml-console.log"
+
+	log "building mslab and mslab_bench for the UML bench kernel"
+	bench_build_modules "$obj" "$MSLAB_RESULTS/bench-uml-build.log" \
+		"$uml" ARCH=um ||
+		die "building mslab against the UML bench kernel failed"
+
+	# A hostfs root: busybox and its applets, the init, the modules, the
+	# guest script and its arguments.
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,proc,sys,dev,tmp,modules,bench}
+	cp /bin/busybox "$root/bin/busybox"
+	for a in $(/bin/busybox --list); do
+		[ "$a" = busybox ] || ln -sf busybox "$root/bin/$a"
+	done
+	cp "$obj/mslab/mslab.ko" "$obj/selftests/modules/mslab_bench.ko" \
+		"$root/modules/"
+	cp "$MSLAB_ROOT/selftests/bench/bench.sh" "$root/bench/bench.sh"
+	cp "$MSLAB_ROOT/scripts/bench-uml-init.sh" "$root/init"
+	chmod +x "$root/init"
+	echo "$args" >"$root/bench-args"
+
+	cpu=${MSLAB_BENCH_CPU:-$(($(nproc) - 1))}
+	log "UML bench: bench.sh $args (pinned to host CPU $cpu)"
+	local start=$SECONDS
+	set +e
+	taskset -c "$cpu" timeout --kill-after=10 "${MSLAB_UML_TIMEOUT:-1800}" \
+		"$uml/linux" mem=2G console=tty rootfstype=hostfs \
+		hostfs="$root" init=/init </dev/null >"$console" 2>&1
+	rc=$?
+	set -e
+	log "UML bench ran for $((SECONDS - start)) s (status $rc)"
+	bench_report uml "$console"
+}
+
+run_qemu() {
+	local obj="$MSLAB_ROOT/build/vm-bench" rc
+	local args="-l ${MSLAB_BENCH_QEMU_LOOPS:-200000} -r $reps -v $variants $extra"
+
+	log "building mslab and mslab_bench against Debian's headers"
+	bench_build_modules "$obj" "$MSLAB_RESULTS/bench-qemu-build.log" \
+		"/usr/src/linux-headers-$(mslab_abi)-amd64" ||
+		die "building mslab against Debian's headers failed"
+	log "QEMU bench: bench.sh $args"
+	set +e
+	"$MSLAB_ROOT/scripts/vm-run.sh" -n bench-qemu \
+		-t "${MSLAB_VM_TIMEOUT:-900}" \
+		-a "init_on_alloc=0 kfence.sample_interval=0" \
+		-m "$obj/mslab/mslab.ko" \
+		-m "$obj/selftests/modules/mslab_bench.ko" \
+		-- "sh /selftests/bench/bench.sh $args" \
+		>"$MSLAB_RESULTS/bench-qemu-vm.out" 2>&1
+	rc=$?
+	set -e
+	grep '^mslab: VM ran' "$MSLAB_RESULTS/bench-qemu-vm.out" >&2 || true
+	[ $rc -eq 0 ] || log "QEMU bench: vm-run.sh exited $rc"
+	bench_report qemu "$MSLAB_RESULTS/bench-qemu-console.log"
+}
+
+failed=0
+for rt in "${runtimes[@]}"; do
+	"run_$rt" || failed=$((failed + 1))
+done
+[ "$failed" -eq 0 ]

@@ -1,0 +1,154 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# mslab's benchmark inside the guest (the UML bench kernel or the QEMU VM),
+# under busybox sh. scripts/bench.sh (make bench) runs it with full loop
+# counts, selftests/mslab_bench_smoke.sh with tiny ones.
+#
+#   bench.sh [-l LOOPS] [-r REPS] [-p PATTERNS] [-v VARIANTS]
+#            [-s "MEMORY SIZES"] [-n MEMORY_OBJECTS] [-o "MODULE PARAMS"]
+#
+# 1. Loads mslab.ko (unless loaded) and mslab_bench.ko, whose init runs
+#    the timing patterns (-p, default all; "none" for none) with -l pairs
+#    per timed loop and -r timed rounds, and prints the table and the
+#    "csv,time,..." lines to the kernel log (Documentation/bench.rst).
+# 2. Measures memory through /sys/kernel/debug/mslab_bench/mem: for each
+#    size of -s and each allocator (the kernel, then each mslab variant of
+#    -v), one cache at a time: allocate -n objects, free a random half,
+#    shrink; after each phase it reads the cache's sysfs directory and
+#    prints a table row and a line
+#      mslab_bench: csv,mem,SIZE,PHASE,ALLOC,LIVE,OBJECT_SIZE,SLAB_SIZE,
+#        ORDER,OBJS_PER_SLAB,SLABS,PAGES,PARTIAL,CPU_SLABS,LOSS,EFF,DEBUGFS_PAGES
+#    with slabinfo's definitions (tools/mm/slabinfo.c): PAGES = SLABS <<
+#    ORDER, LOSS = PAGES * PAGE_SIZE - LIVE * OBJECT_SIZE bytes, EFF =
+#    LIVE * OBJECT_SIZE * 100 / (PAGES * PAGE_SIZE). LIVE is the number of
+#    objects the bench holds (slabinfo uses the "objects" attribute, which
+#    also counts the free objects of per-CPU slabs). DEBUGFS_PAGES is
+#    mslab's own count of the pages it holds (all caches), "-" for the
+#    kernel.
+# 3. Unloads what it loaded. Exits non-zero on any failure.
+#
+# Modules come from $MSLAB_MODULES (default /modules).
+
+MODULES=${MSLAB_MODULES:-/modules}
+PAGE_SIZE=4096
+
+loops=1000000
+reps=5
+patterns=all
+variants=mslab
+memsizes="8 64 192 256 700 1024 4096"
+memobjs=100000
+params=
+
+while getopts 'l:r:p:v:s:n:o:' opt; do
+	case $opt in
+	l) loops=$OPTARG ;;
+	r) reps=$OPTARG ;;
+	p) patterns=$OPTARG ;;
+	v) variants=$OPTARG ;;
+	s) memsizes=$OPTARG ;;
+	n) memobjs=$OPTARG ;;
+	o) params=$OPTARG ;;
+	*) echo "usage: bench.sh [-l loops] [-r reps] [-p patterns] [-v variants] [-s sizes] [-n objects] [-o params]" >&2
+	   exit 2 ;;
+	esac
+done
+[ "$patterns" = none ] && patterns=
+
+say() {
+	echo "mslab_bench: $*"
+}
+
+fail() {
+	say "FAIL: $*"
+	cleanup
+	exit 1
+}
+
+loaded_mslab=
+cleanup() {
+	if [ -d /sys/module/mslab_bench ]; then
+		echo del >"$ctl" 2>/dev/null
+		rmmod mslab_bench
+	fi
+	[ -n "$loaded_mslab" ] && [ -d /sys/module/mslab ] && rmmod mslab
+}
+
+# first FILE: the first field of a sysfs attribute ("12 N0=6 N1=6").
+first() {
+	# shellcheck disable=SC2046 # split into fields
+	set -- $(cat "$1" 2>/dev/null)
+	echo "${1:--}"
+}
+
+ctl=/sys/kernel/debug/mslab_bench/mem
+
+if [ ! -d /sys/module/mslab ]; then
+	insmod "$MODULES/mslab.ko" || fail "insmod mslab.ko"
+	loaded_mslab=1
+fi
+[ -d /sys/module/mslab_bench ] && rmmod mslab_bench
+
+kfence=$(cat /sys/module/kfence/parameters/sample_interval 2>/dev/null)
+say "guest: $(uname -r), kfence.sample_interval=${kfence:-none (no kfence)}, $(grep -c ^processor /proc/cpuinfo) CPUs"
+say "timing: patterns=${patterns:-none} loops=$loops reps=$reps variants=$variants $params"
+# shellcheck disable=SC2086 # $params is a list of module parameters
+insmod "$MODULES/mslab_bench.ko" patterns="$patterns" loops="$loops" \
+	reps="$reps" variants="$variants" $params ||
+	fail "insmod mslab_bench.ko (see the kernel log)"
+
+[ -n "$memsizes" ] || { cleanup; say "done"; exit 0; }
+[ -w "$ctl" ] || fail "no $ctl (is debugfs mounted?)"
+allocs=$(sed -n 's/^allocators: //p' "$ctl")
+
+# mem_row SIZE PHASE ALLOC DIR LIVE: one table row and one CSV line.
+mem_row() {
+	dir=$4
+	[ -d "$dir" ] || fail "no sysfs directory $dir"
+	dbg=-
+	if [ "$3" != kernel ]; then
+		dbg=$(sed -n 's/^pages: *//p' /sys/kernel/debug/mslab/stats)
+	fi
+	echo "$1 $2 $3 $5 $(first "$dir/object_size") $(first "$dir/slab_size") \
+$(first "$dir/order") $(first "$dir/objs_per_slab") $(first "$dir/slabs") \
+$(first "$dir/partial") $(first "$dir/cpu_slabs") ${dbg:--}" |
+	awk -v ps="$PAGE_SIZE" '{
+		size = $1; phase = $2; alloc = $3; live = $4; osz = $5
+		ssz = $6; order = $7; ops = $8; slabs = $9; part = $10
+		cpu = $11; dbg = $12
+		# busybox awk may lack math support: no ^ operator.
+		pages = slabs
+		for (i = 0; i < order; i++)
+			pages *= 2
+		bytes = pages * ps
+		used = live * osz
+		loss = bytes - used
+		eff = bytes > 0 ? used * 100 / bytes : 0
+		printf "mslab_bench: %5d %-6s %-8s %7d %3d %3d %7d %8d %7d %4d %10.1f %5.1f\n",
+			size, phase, alloc, live, ops, order, slabs, pages,
+			part, cpu, loss / 1024, eff
+		printf "mslab_bench: csv,mem,%d,%s,%s,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%.1f,%s\n",
+			size, phase, alloc, live, osz, ssz, order, ops, slabs,
+			pages, part, cpu, loss, eff, dbg
+	}' || fail "mem: awk"
+}
+
+say "memory: $memobjs objects per cache; after fill, after freeing a random half, after shrink"
+say " size phase  alloc       live O/S ord   slabs    pages partial  cpu   loss KiB  eff%"
+for size in $memsizes; do
+	for a in $allocs; do
+		echo "new $a $size $memobjs" >"$ctl" ||
+			fail "mem: new $a $size $memobjs"
+		dir=$(sed -n 's/^sysfs: //p' "$ctl")
+		for phase in fill half shrink; do
+			echo "$phase" >"$ctl" || fail "mem: $phase $a $size"
+			live=$(sed -n 's/^live: //p' "$ctl")
+			mem_row "$size" "$phase" "$a" "$dir" "$live"
+		done
+		echo del >"$ctl" || fail "mem: del $a $size"
+	done
+done
+
+cleanup
+say "done"

@@ -1,0 +1,1544 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mslab_bench: mslab against the kernel's own SLUB, in the same boot.
+ *
+ * Loading the module runs the timing patterns named by @patterns and prints
+ * one table row and one CSV line per pattern and allocator; its debugfs file
+ * /sys/kernel/debug/mslab_bench/mem then drives the memory measurement, one
+ * cache at a time, so that a shell can read the cache's sysfs directory
+ * between the phases. scripts/bench.sh runs it under UML and in QEMU,
+ * selftests/bench/bench.sh inside the guest; Documentation/bench.rst has
+ * the method and how to read the results.
+ *
+ * The method is Brouer's time_bench and Babka's sheaves bench
+ * (perf-anchors.md section 0):
+ *
+ *  - the same test body runs against a kernel kmem_cache (SLAB_NO_MERGE;
+ *    kfence off: kmem_cache_create() refuses SLAB_SKIP_KFENCE, so the
+ *    guest runs with kfence.sample_interval=0) and an mslab cache of the
+ *    same size, align and flags. Each body is a static __always_inline function instantiated
+ *    once per allocator kind, with the kind a constant, so the allocator's
+ *    entry points are direct calls: there is no indirect call per operation,
+ *    only one per timed loop;
+ *  - a timed loop is >= @loops alloc+free pairs between two clock reads
+ *    (ktime_get_ns(), and get_cycles() where it is not 0), and results are
+ *    per pair;
+ *  - the allocators take turns, A B A B, for @reps timed rounds after one
+ *    warm-up round that is thrown away; the figures are the median, min and
+ *    max over the rounds, and the ratio is of the medians;
+ *  - no preempt_disable() around a loop; cond_resched() between loops.
+ *
+ * Allocators: "kernel" (the reference) and one or more mslab variants from
+ * @variants, "name[:flags]" each, the flags (hex) added to the cache's
+ * for that variant only. A second mslab front end selected by a cache flag
+ * is compared with variants="mslab,fe2:0x..."; every variant's ratio is to
+ * the kernel.
+ *
+ * Patterns (@patterns, comma-separated, or "all"):
+ *   reuse    alloc, barrier, free of the same object
+ *   batch    N allocs then N frees, N = 1, 10, 100, 1000, freed FIFO
+ *            ("batch-fifo") and in a shuffled order ("batch-shuffled")
+ *   worst    N = @worst_batch allocs, then frees ordered so that
+ *            neighbours come from different slabs (only the allocs and frees
+ *            are timed, not the reordering)
+ *   sweep    batch @sweep_batch FIFO at each of @sweep_sizes
+ *   remote   a producer kthread on CPU 0 allocates, a consumer on another
+ *            CPU frees (one of the same node and one of another, when there
+ *            are), through a ring, @remote_loops objects (loops / 10: a
+ *            handover costs tens of pairs); needs 2 CPUs
+ *   allcpu   every online CPU runs batch @allcpu_batch FIFO at once on the
+ *            same cache; per-CPU ns per pair, averaged; needs 2 CPUs
+ * Hooks for later: kmalloc against mslab_kmalloc in the sweep (a new
+ * bench_kind in bench_alloc()/bench_free()), and the bulk API (a body over
+ * kmem_cache_alloc_bulk and mslab's, bulk sizes 1..250).
+ *
+ * Output, all with the "mslab_bench: " prefix: an "env" line (CPUs, nodes,
+ * the kernel's hardening and init_on_alloc), the table, and CSV lines
+ *   csv,time,PATTERN,PARAM,SIZE,ALLOC,OPS,REPS,MEDIAN_NS,MIN_NS,MAX_NS,MEDIAN_CYCLES,RATIO
+ * (ns and cycles per pair; cycles "-" when get_cycles() is 0; RATIO is
+ * ALLOC's median over the kernel's).
+ *
+ * The memory control file takes one command per write:
+ *   new ALLOC SIZE COUNT   create ALLOC's cache of SIZE bytes for COUNT objects
+ *   fill                   allocate COUNT objects
+ *   half                   free a random half of them (the same half for
+ *                          every allocator: a fixed seed)
+ *   shrink                 kmem_cache_shrink() / mslab_cache_shrink()
+ *   del                    free what is left and destroy the cache
+ * and reads back the allocators, the cache's sysfs directory and the number
+ * of live objects.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/ctype.h>
+#include <linux/debugfs.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mslab.h>
+#include <linux/mutex.h>
+#include <linux/nodemask.h>
+#include <linux/prandom.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <linux/timex.h>
+#include <linux/topology.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+static char *patterns = "all";
+module_param(patterns, charp, 0444);
+MODULE_PARM_DESC(patterns, "Timing patterns to run at load: reuse,batch,worst,sweep,remote,allcpu, \"all\" or \"\" (default all)");
+
+static unsigned int loops = 1000000;
+module_param(loops, uint, 0444);
+MODULE_PARM_DESC(loops, "Alloc+free pairs per timed loop, at least 1000 (default 1000000)");
+
+static unsigned int reps = 5;
+module_param(reps, uint, 0444);
+MODULE_PARM_DESC(reps, "Timed rounds per pattern and allocator, after one warm-up round (default 5)");
+
+static unsigned int size = 64;
+module_param(size, uint, 0444);
+MODULE_PARM_DESC(size, "Object size of every pattern but the sweep (default 64)");
+
+static unsigned int align;
+module_param(align, uint, 0444);
+MODULE_PARM_DESC(align, "Alignment of the caches (default 0)");
+
+static unsigned int cache_flags;
+module_param(cache_flags, uint, 0444);
+MODULE_PARM_DESC(cache_flags, "SLAB_* flags of both caches, e.g. 0x2000 for SLAB_HWCACHE_ALIGN (default 0)");
+
+static char *variants = "mslab";
+module_param(variants, charp, 0444);
+MODULE_PARM_DESC(variants, "mslab variants, \"name[:flags]\" comma-separated; flags (hex) are added to the variant's cache (default mslab)");
+
+static unsigned int sweep_sizes[16] = {
+	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
+};
+
+static unsigned int nr_sweep_sizes = 13;
+module_param_array(sweep_sizes, uint, &nr_sweep_sizes, 0444);
+MODULE_PARM_DESC(sweep_sizes, "Object sizes of the sweep (default 8,16,...,8192)");
+
+static unsigned int sweep_batch = 100;
+module_param(sweep_batch, uint, 0444);
+MODULE_PARM_DESC(sweep_batch, "Batch of the sweep (default 100)");
+
+static unsigned int worst_batch = 1024;
+module_param(worst_batch, uint, 0444);
+MODULE_PARM_DESC(worst_batch, "Objects per round of the worst-order pattern (default 1024)");
+
+static unsigned int remote_loops;
+module_param(remote_loops, uint, 0444);
+MODULE_PARM_DESC(remote_loops, "Objects per timed remote round; 0: loops / 10, at least 1000 (default 0)");
+
+static unsigned int allcpu_batch = 100;
+module_param(allcpu_batch, uint, 0444);
+MODULE_PARM_DESC(allcpu_batch, "Batch each CPU runs in the allcpu pattern (default 100)");
+
+#define BENCH_MAX_ALLOCS	4
+#define BENCH_MAX_REPS		31
+#define BENCH_MAX_BATCH		4096
+#define BENCH_NAME_LEN		40
+#define BENCH_ALLOC_NAME_LEN	16
+#define BENCH_RING_SIZE		256
+#define BENCH_SPIN_RESCHED	1024
+#define BENCH_MAX_THREADS	64
+#define BENCH_SEED		0x6d736c6162ULL
+
+static const unsigned int bench_batches[] = { 1, 10, 100, 1000 };
+
+/*
+ * The kinds of allocator a body is generated for. Every mslab variant is
+ * BENCH_MSLAB: the front end is a property of the cache, not of the call.
+ * Hook: BENCH_KMALLOC and BENCH_MSLAB_KMALLOC go here once mslab_kmalloc()
+ * exists, with their cases in bench_alloc() and bench_free().
+ */
+enum bench_kind {
+	BENCH_KERNEL,
+	BENCH_MSLAB,
+	NR_BENCH_KINDS,
+};
+
+/* An allocator under test: bench_allocs[0] is the kernel's. */
+struct bench_alloc {
+	char name[BENCH_ALLOC_NAME_LEN];
+	enum bench_kind kind;
+	slab_flags_t flags;
+};
+
+static struct bench_alloc bench_allocs[BENCH_MAX_ALLOCS];
+static unsigned int nr_bench_allocs;
+
+/* A cache of one allocator; the name lives as long as the cache. */
+struct bench_cache {
+	const struct bench_alloc *alloc;
+	char name[BENCH_NAME_LEN];
+	char sysfs[BENCH_NAME_LEN + 24];
+	struct kmem_cache *k;
+	struct mslab_cache *m;
+};
+
+/* One timed loop's figures. */
+struct bench_time {
+	u64 ns;
+	u64 cycles;
+	u64 ops;
+};
+
+/* What a body needs; set up by the pattern, the cache changes per turn. */
+struct bench_run {
+	struct bench_cache *c;
+	unsigned long rounds;
+	unsigned int batch;
+	void **ptrs;
+	const unsigned int *order;
+	/* worst: the objects with their slab, the free order, group starts */
+	struct bench_ent *ents;
+	unsigned int *groups;
+	int err;
+	struct bench_time t;
+};
+
+struct bench_ent {
+	unsigned long slab;
+	void *p;
+};
+
+/* --- allocator entry points, resolved at compile time -------------------- */
+
+static __always_inline void *bench_alloc(const struct bench_cache *c,
+					 const enum bench_kind kind)
+{
+	/*
+	 * The _noprof entry point: with CONFIG_MEM_ALLOC_PROFILING the
+	 * kmem_cache_alloc() macro adds allocation-tag accounting that mslab
+	 * does not do.
+	 */
+	if (kind == BENCH_KERNEL)
+		return kmem_cache_alloc_noprof(c->k, GFP_KERNEL);
+	return mslab_cache_alloc(c->m, GFP_KERNEL);
+}
+
+static __always_inline void bench_free(const struct bench_cache *c,
+				       const enum bench_kind kind, void *p)
+{
+	if (kind == BENCH_KERNEL)
+		kmem_cache_free(c->k, p);
+	else
+		mslab_cache_free(c->m, p);
+}
+
+static __always_inline void bench_clock_start(struct bench_time *t)
+{
+	t->ns = ktime_get_ns();
+	t->cycles = get_cycles();
+}
+
+static __always_inline void bench_clock_stop(struct bench_time *t)
+{
+	t->cycles = get_cycles() - t->cycles;
+	t->ns = ktime_get_ns() - t->ns;
+}
+
+/* --- the test bodies ----------------------------------------------------- */
+
+/* alloc, barrier, free of the same object: @rounds pairs. */
+static __always_inline void bench_body_reuse(struct bench_run *r,
+					     const enum bench_kind kind)
+{
+	const struct bench_cache *c = r->c;
+	unsigned long i;
+	void *p;
+
+	bench_clock_start(&r->t);
+	for (i = 0; i < r->rounds; i++) {
+		p = bench_alloc(c, kind);
+		if (unlikely(!p)) {
+			r->err = -ENOMEM;
+			break;
+		}
+		barrier();
+		bench_free(c, kind, p);
+	}
+	bench_clock_stop(&r->t);
+	r->t.ops = i;
+}
+
+/*
+ * @batch allocs then @batch frees, @rounds times; the frees in allocation
+ * order, or in the precomputed @order when @shuffled.
+ */
+static __always_inline void bench_body_batch(struct bench_run *r,
+					     const enum bench_kind kind,
+					     const bool shuffled)
+{
+	const struct bench_cache *c = r->c;
+	unsigned int j, n = r->batch;
+	void **ptrs = r->ptrs;
+	unsigned long i;
+
+	bench_clock_start(&r->t);
+	for (i = 0; i < r->rounds; i++) {
+		for (j = 0; j < n; j++) {
+			ptrs[j] = bench_alloc(c, kind);
+			if (unlikely(!ptrs[j]))
+				goto fail;
+		}
+		for (j = 0; j < n; j++)
+			bench_free(c, kind, ptrs[shuffled ? r->order[j] : j]);
+	}
+	bench_clock_stop(&r->t);
+	r->t.ops = i * n;
+	return;
+fail:
+	bench_clock_stop(&r->t);
+	while (j--)
+		bench_free(c, kind, ptrs[j]);
+	r->err = -ENOMEM;
+}
+
+static int bench_ent_cmp(const void *a, const void *b)
+{
+	const struct bench_ent *x = a, *y = b;
+
+	if (x->slab != y->slab)
+		return x->slab < y->slab ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Put r->ents[] (objects with their slab) into r->ptrs[] so that
+ * neighbours come from different slabs: sorted by slab, then taken
+ * round-robin from one slab after the other (slab_bulk_test03's order).
+ */
+static void bench_worst_order(struct bench_run *r)
+{
+	unsigned int i, g, k = 0, ng = 0, n = r->batch, idx, depth;
+
+	sort(r->ents, n, sizeof(*r->ents), bench_ent_cmp, NULL);
+	for (i = 0; i < n; i++)
+		if (!i || r->ents[i].slab != r->ents[i - 1].slab)
+			r->groups[ng++] = i;
+	r->groups[ng] = n;
+	for (depth = 0; k < n; depth++) {
+		for (g = 0; g < ng; g++) {
+			idx = r->groups[g] + depth;
+			if (idx < r->groups[g + 1])
+				r->ptrs[k++] = r->ents[idx].p;
+		}
+	}
+}
+
+/*
+ * @batch allocs, then frees in the worst order, @rounds times. The allocs
+ * and the frees are timed; finding the slabs and reordering is not.
+ */
+static __always_inline void bench_body_worst(struct bench_run *r,
+					     const enum bench_kind kind)
+{
+	const struct bench_cache *c = r->c;
+	struct bench_time seg, sum = { };
+	unsigned int j, n = r->batch;
+	unsigned long i;
+
+	for (i = 0; i < r->rounds; i++) {
+		bench_clock_start(&seg);
+		for (j = 0; j < n; j++) {
+			r->ents[j].p = bench_alloc(c, kind);
+			if (unlikely(!r->ents[j].p))
+				break;
+		}
+		bench_clock_stop(&seg);
+		sum.ns += seg.ns;
+		sum.cycles += seg.cycles;
+		if (unlikely(j < n)) {
+			while (j--)
+				bench_free(c, kind, r->ents[j].p);
+			r->err = -ENOMEM;
+			break;
+		}
+		for (j = 0; j < n; j++)
+			r->ents[j].slab =
+				(unsigned long)virt_to_head_page(r->ents[j].p);
+		bench_worst_order(r);
+
+		bench_clock_start(&seg);
+		for (j = 0; j < n; j++)
+			bench_free(c, kind, r->ptrs[j]);
+		bench_clock_stop(&seg);
+		sum.ns += seg.ns;
+		sum.cycles += seg.cycles;
+	}
+	sum.ops = i * n;
+	r->t = sum;
+}
+
+/*
+ * One copy of each body per allocator kind: the kind is a constant in each,
+ * so bench_alloc() and bench_free() compile to direct calls.
+ */
+static noinline void bench_reuse_kernel(struct bench_run *r)
+{
+	bench_body_reuse(r, BENCH_KERNEL);
+}
+
+static noinline void bench_reuse_mslab(struct bench_run *r)
+{
+	bench_body_reuse(r, BENCH_MSLAB);
+}
+
+static noinline void bench_fifo_kernel(struct bench_run *r)
+{
+	bench_body_batch(r, BENCH_KERNEL, false);
+}
+
+static noinline void bench_fifo_mslab(struct bench_run *r)
+{
+	bench_body_batch(r, BENCH_MSLAB, false);
+}
+
+static noinline void bench_shuffled_kernel(struct bench_run *r)
+{
+	bench_body_batch(r, BENCH_KERNEL, true);
+}
+
+static noinline void bench_shuffled_mslab(struct bench_run *r)
+{
+	bench_body_batch(r, BENCH_MSLAB, true);
+}
+
+static noinline void bench_worst_kernel(struct bench_run *r)
+{
+	bench_body_worst(r, BENCH_KERNEL);
+}
+
+static noinline void bench_worst_mslab(struct bench_run *r)
+{
+	bench_body_worst(r, BENCH_MSLAB);
+}
+
+typedef void (*bench_body_fn)(struct bench_run *r);
+
+static const bench_body_fn bench_reuse_fns[NR_BENCH_KINDS] = {
+	[BENCH_KERNEL] = bench_reuse_kernel,
+	[BENCH_MSLAB] = bench_reuse_mslab,
+};
+
+static const bench_body_fn bench_fifo_fns[NR_BENCH_KINDS] = {
+	[BENCH_KERNEL] = bench_fifo_kernel,
+	[BENCH_MSLAB] = bench_fifo_mslab,
+};
+
+static const bench_body_fn bench_shuffled_fns[NR_BENCH_KINDS] = {
+	[BENCH_KERNEL] = bench_shuffled_kernel,
+	[BENCH_MSLAB] = bench_shuffled_mslab,
+};
+
+static const bench_body_fn bench_worst_fns[NR_BENCH_KINDS] = {
+	[BENCH_KERNEL] = bench_worst_kernel,
+	[BENCH_MSLAB] = bench_worst_mslab,
+};
+
+/* --- caches -------------------------------------------------------------- */
+
+/* Create @a's cache of @objsize bytes, named mslab_bench-TAG-NAME-SIZE. */
+static int bench_cache_create(struct bench_cache *c,
+			      const struct bench_alloc *a, const char *tag,
+			      unsigned int objsize)
+{
+	slab_flags_t flags = (__force slab_flags_t)cache_flags;
+
+	memset(c, 0, sizeof(*c));
+	c->alloc = a;
+	snprintf(c->name, sizeof(c->name), "mslab_bench-%s-%s-%u", tag,
+		 a->name, objsize);
+	if (a->kind == BENCH_KERNEL) {
+		/*
+		 * kmem_cache_create() refuses SLAB_SKIP_KFENCE (it is not in
+		 * SLAB_FLAGS_PERMITTED); kfence is kept off by its boot-time
+		 * sample interval of 0 instead, which bench.sh reports.
+		 */
+		c->k = kmem_cache_create(c->name, objsize, align,
+					 flags | SLAB_NO_MERGE, NULL);
+		snprintf(c->sysfs, sizeof(c->sysfs), "/sys/kernel/slab/%s",
+			 c->name);
+	} else {
+		c->m = mslab_cache_create(c->name, objsize, align,
+					  flags | a->flags, NULL);
+		snprintf(c->sysfs, sizeof(c->sysfs), "/sys/kernel/mslab/%s",
+			 c->name);
+	}
+	if (!c->k && !c->m) {
+		pr_err("cannot create cache %s\n", c->name);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void bench_cache_shrink(struct bench_cache *c)
+{
+	if (c->k)
+		kmem_cache_shrink(c->k);
+	if (c->m)
+		mslab_cache_shrink(c->m);
+}
+
+static void bench_cache_destroy(struct bench_cache *c)
+{
+	kmem_cache_destroy(c->k);
+	c->k = NULL;
+	if (c->m)
+		mslab_cache_destroy(c->m);
+	c->m = NULL;
+}
+
+static void bench_caches_destroy(struct bench_cache *cs)
+{
+	unsigned int a;
+
+	for (a = 0; a < nr_bench_allocs; a++)
+		bench_cache_destroy(&cs[a]);
+}
+
+static int bench_caches_create(struct bench_cache *cs, unsigned int objsize)
+{
+	unsigned int a;
+	int err;
+
+	for (a = 0; a < nr_bench_allocs; a++) {
+		err = bench_cache_create(&cs[a], &bench_allocs[a], "t",
+					 objsize);
+		if (err) {
+			while (a--)
+				bench_cache_destroy(&cs[a]);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* --- statistics and output ----------------------------------------------- */
+
+/* Per-pair figures of each timed round, in picoseconds and millicycles. */
+struct bench_stats {
+	u64 ps[BENCH_MAX_ALLOCS][BENCH_MAX_REPS];
+	u64 mcyc[BENCH_MAX_ALLOCS][BENCH_MAX_REPS];
+	u64 ops;
+	unsigned int nr;
+};
+
+static void bench_record(struct bench_stats *st, unsigned int a,
+			 unsigned int rep, const struct bench_time *t)
+{
+	u64 ops = max_t(u64, t->ops, 1);
+
+	st->ps[a][rep] = div64_u64(t->ns * 1000, ops);
+	st->mcyc[a][rep] = div64_u64(t->cycles * 1000, ops);
+	st->ops = t->ops;
+}
+
+static int bench_u64_cmp(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median (the lower one of an even count), min and max of @v[0..@n). */
+static void bench_summary(const u64 *v, unsigned int n, u64 *med, u64 *lo,
+			  u64 *hi)
+{
+	u64 s[BENCH_MAX_REPS];
+
+	memcpy(s, v, n * sizeof(*v));
+	sort(s, n, sizeof(*s), bench_u64_cmp, NULL);
+	*med = s[(n - 1) / 2];
+	*lo = s[0];
+	*hi = s[n - 1];
+}
+
+/* "12.34" from picoseconds, into @buf. */
+static const char *bench_ns(char *buf, size_t len, u64 ps)
+{
+	u64 cents = div64_u64(ps + 5, 10);
+
+	snprintf(buf, len, "%llu.%02llu", div64_u64(cents, 100),
+		 cents - div64_u64(cents, 100) * 100);
+	return buf;
+}
+
+static bool bench_header_done;
+
+static void bench_print_header(void)
+{
+	if (bench_header_done)
+		return;
+	bench_header_done = true;
+	pr_info("%-15s %-6s %5s %-8s %24s %24s %7s\n", "pattern", "param",
+		"size", "alloc", "SLUB ns/pair [min-max]",
+		"alloc ns/pair [min-max]", "ratio");
+}
+
+/* The table rows and CSV lines of one pattern run. */
+static void bench_print(const char *pattern, const char *param,
+			unsigned int objsize, const struct bench_stats *st)
+{
+	u64 kmed, kmin, kmax, med, lo, hi, cmed, cmin, cmax, ratio;
+	char b1[24], b2[24], b3[24], cyc[24], k[80], m[80];
+	unsigned int a;
+
+	bench_print_header();
+	bench_summary(st->ps[0], st->nr, &kmed, &kmin, &kmax);
+	snprintf(k, sizeof(k), "%s [%s-%s]", bench_ns(b1, sizeof(b1), kmed),
+		 bench_ns(b2, sizeof(b2), kmin), bench_ns(b3, sizeof(b3), kmax));
+	for (a = 0; a < nr_bench_allocs; a++) {
+		bench_summary(st->ps[a], st->nr, &med, &lo, &hi);
+		bench_summary(st->mcyc[a], st->nr, &cmed, &cmin, &cmax);
+		ratio = div64_u64(med * 1000 + kmed / 2, max_t(u64, kmed, 1));
+		if (cmed)
+			snprintf(cyc, sizeof(cyc), "%llu.%01llu",
+				 div64_u64(cmed, 1000),
+				 div64_u64(cmed % 1000, 100));
+		else
+			strscpy(cyc, "-", sizeof(cyc));
+		if (a) {
+			snprintf(m, sizeof(m), "%s [%s-%s]",
+				 bench_ns(b1, sizeof(b1), med),
+				 bench_ns(b2, sizeof(b2), lo),
+				 bench_ns(b3, sizeof(b3), hi));
+			pr_info("%-15s %-6s %5u %-8s %24s %24s %3llu.%03llu\n",
+				pattern, param, objsize, bench_allocs[a].name,
+				k, m, ratio / 1000, ratio % 1000);
+		}
+		pr_info("csv,time,%s,%s,%u,%s,%llu,%u,%s,%s,%s,%s,%llu.%03llu\n",
+			pattern, param, objsize, bench_allocs[a].name, st->ops,
+			st->nr, bench_ns(b1, sizeof(b1), med),
+			bench_ns(b2, sizeof(b2), lo),
+			bench_ns(b3, sizeof(b3), hi), cyc, ratio / 1000,
+			ratio % 1000);
+	}
+}
+
+/*
+ * Run @fns on every allocator's cache in turn, A B A B, for one warm-up
+ * round and @reps timed ones, then print.
+ */
+static int bench_measure(const char *pattern, const char *param,
+			 unsigned int objsize, struct bench_cache *cs,
+			 struct bench_run *r, const bench_body_fn *fns)
+{
+	struct bench_stats *st;
+	unsigned int rep, a;
+	int err = 0;
+
+	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	for (rep = 0; rep <= reps && !err; rep++) {
+		for (a = 0; a < nr_bench_allocs; a++) {
+			r->c = &cs[a];
+			r->err = 0;
+			memset(&r->t, 0, sizeof(r->t));
+			fns[cs[a].alloc->kind](r);
+			err = r->err;
+			if (err) {
+				pr_err("%s %s size %u: %s failed (%d)\n",
+				       pattern, param, objsize, cs[a].name,
+				       err);
+				break;
+			}
+			if (rep)
+				bench_record(st, a, rep - 1, &r->t);
+			cond_resched();
+		}
+	}
+	st->nr = reps;
+	if (!err)
+		bench_print(pattern, param, objsize, st);
+	kfree(st);
+	return err;
+}
+
+/* --- single-CPU patterns ------------------------------------------------- */
+
+static unsigned long bench_rounds(unsigned int batch)
+{
+	return max(1U, loops / batch);
+}
+
+static int bench_reuse(void)
+{
+	struct bench_cache cs[BENCH_MAX_ALLOCS];
+	struct bench_run r = { .rounds = loops, .batch = 1 };
+	int err;
+
+	err = bench_caches_create(cs, size);
+	if (err)
+		return err;
+	err = bench_measure("reuse", "1", size, cs, &r, bench_reuse_fns);
+	bench_caches_destroy(cs);
+	return err;
+}
+
+/* A permutation of 0..@n-1 from @rnd (Fisher-Yates). */
+static void bench_shuffle(unsigned int *v, unsigned int n,
+			  struct rnd_state *rnd)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++)
+		v[i] = i;
+	for (i = n - 1; i > 0; i--) {
+		j = prandom_u32_state(rnd) % (i + 1);
+		swap(v[i], v[j]);
+	}
+}
+
+static int bench_batch(unsigned int objsize, unsigned int batch,
+		       bool shuffled, const char *pattern)
+{
+	struct bench_cache cs[BENCH_MAX_ALLOCS];
+	struct bench_run r = { .batch = batch };
+	unsigned int *order = NULL;
+	struct rnd_state rnd;
+	char param[16];
+	int err;
+
+	r.rounds = bench_rounds(batch);
+	r.ptrs = kvmalloc_array(batch, sizeof(*r.ptrs), GFP_KERNEL);
+	if (shuffled) {
+		order = kvmalloc_array(batch, sizeof(*order), GFP_KERNEL);
+		if (order) {
+			prandom_seed_state(&rnd, BENCH_SEED + batch);
+			bench_shuffle(order, batch, &rnd);
+		}
+		r.order = order;
+	}
+	err = -ENOMEM;
+	if (!r.ptrs || (shuffled && !order))
+		goto out;
+	err = bench_caches_create(cs, objsize);
+	if (err)
+		goto out;
+	snprintf(param, sizeof(param), "%u", batch);
+	err = bench_measure(pattern, param, objsize, cs, &r,
+			    shuffled ? bench_shuffled_fns : bench_fifo_fns);
+	bench_caches_destroy(cs);
+out:
+	kvfree(order);
+	kvfree(r.ptrs);
+	return err;
+}
+
+static int bench_batches_all(void)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(bench_batches); i++) {
+		err = bench_batch(size, bench_batches[i], false, "batch-fifo");
+		if (err)
+			return err;
+	}
+	for (i = 0; i < ARRAY_SIZE(bench_batches); i++) {
+		err = bench_batch(size, bench_batches[i], true,
+				  "batch-shuffled");
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int bench_sweep(void)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < nr_sweep_sizes; i++) {
+		err = bench_batch(sweep_sizes[i], sweep_batch, false, "sweep");
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int bench_worst(void)
+{
+	struct bench_run r = { .batch = worst_batch };
+	struct bench_cache cs[BENCH_MAX_ALLOCS];
+	char param[16];
+	int err = -ENOMEM;
+
+	r.rounds = bench_rounds(worst_batch);
+	r.ptrs = kvmalloc_array(worst_batch, sizeof(*r.ptrs), GFP_KERNEL);
+	r.ents = kvmalloc_array(worst_batch, sizeof(*r.ents), GFP_KERNEL);
+	r.groups = kvmalloc_array(worst_batch + 1, sizeof(*r.groups),
+				  GFP_KERNEL);
+	if (!r.ptrs || !r.ents || !r.groups)
+		goto out;
+	err = bench_caches_create(cs, size);
+	if (err)
+		goto out;
+	snprintf(param, sizeof(param), "%u", worst_batch);
+	err = bench_measure("worst", param, size, cs, &r, bench_worst_fns);
+	bench_caches_destroy(cs);
+out:
+	kvfree(r.groups);
+	kvfree(r.ents);
+	kvfree(r.ptrs);
+	return err;
+}
+
+/* --- SMP patterns -------------------------------------------------------- */
+
+/*
+ * Single-producer single-consumer ring of objects. head is written by the
+ * producer only, tail by the consumer only; each publishes with a release
+ * and reads the other's with an acquire. abort tells the consumer that the
+ * producer stopped early.
+ */
+struct bench_ring {
+	unsigned long head ____cacheline_aligned_in_smp;
+	unsigned long tail ____cacheline_aligned_in_smp;
+	bool abort;
+	void *slot[BENCH_RING_SIZE] ____cacheline_aligned_in_smp;
+};
+
+/* The state shared by the threads of one timed SMP round. */
+struct bench_smp {
+	struct bench_cache *c;
+	unsigned long ops;
+	unsigned int batch;
+	struct bench_ring *ring;
+	struct completion start;
+	struct completion done[BENCH_MAX_THREADS];
+	atomic_t errors;
+	/* allcpu: each thread's own loop */
+	struct bench_run runs[BENCH_MAX_THREADS];
+};
+
+static void bench_spin(unsigned int *spins)
+{
+	cpu_relax();
+	if (++*spins % BENCH_SPIN_RESCHED == 0)
+		cond_resched();
+}
+
+static __always_inline void bench_body_produce(struct bench_smp *x,
+					       const enum bench_kind kind)
+{
+	struct bench_ring *ring = x->ring;
+	unsigned long head = 0;
+	unsigned int spins = 0;
+	void *p;
+
+	for (head = 0; head < x->ops; head++) {
+		p = bench_alloc(x->c, kind);
+		if (unlikely(!p)) {
+			atomic_inc(&x->errors);
+			WRITE_ONCE(ring->abort, true);
+			return;
+		}
+		/* Pairs with the consumer's release: its slot reads are done. */
+		while (head - smp_load_acquire(&ring->tail) >= BENCH_RING_SIZE)
+			bench_spin(&spins);
+		ring->slot[head % BENCH_RING_SIZE] = p;
+		/* Publishes the slot; pairs with the consumer's acquire. */
+		smp_store_release(&ring->head, head + 1);
+	}
+}
+
+static __always_inline void bench_body_consume(struct bench_smp *x,
+					       const enum bench_kind kind)
+{
+	struct bench_ring *ring = x->ring;
+	unsigned long head, tail = 0;
+	unsigned int spins = 0;
+
+	while (tail < x->ops) {
+		/* Pairs with the producer's release: slots up to head are set. */
+		head = smp_load_acquire(&ring->head);
+		if (head == tail) {
+			if (READ_ONCE(ring->abort)) {
+				/* Nothing published since: pairs as above. */
+				if (smp_load_acquire(&ring->head) == tail)
+					break;
+			}
+			bench_spin(&spins);
+			continue;
+		}
+		for (; tail < head; tail++)
+			bench_free(x->c, kind, ring->slot[tail % BENCH_RING_SIZE]);
+		/* Hands the slots back; pairs with the producer's acquire. */
+		smp_store_release(&ring->tail, tail);
+	}
+}
+
+static noinline void bench_produce_kernel(struct bench_smp *x)
+{
+	bench_body_produce(x, BENCH_KERNEL);
+}
+
+static noinline void bench_produce_mslab(struct bench_smp *x)
+{
+	bench_body_produce(x, BENCH_MSLAB);
+}
+
+static noinline void bench_consume_kernel(struct bench_smp *x)
+{
+	bench_body_consume(x, BENCH_KERNEL);
+}
+
+static noinline void bench_consume_mslab(struct bench_smp *x)
+{
+	bench_body_consume(x, BENCH_MSLAB);
+}
+
+static int bench_producer_fn(void *data)
+{
+	struct bench_smp *x = data;
+
+	wait_for_completion(&x->start);
+	if (x->c->alloc->kind == BENCH_KERNEL)
+		bench_produce_kernel(x);
+	else
+		bench_produce_mslab(x);
+	kthread_complete_and_exit(&x->done[0], 0);
+}
+
+static int bench_consumer_fn(void *data)
+{
+	struct bench_smp *x = data;
+
+	wait_for_completion(&x->start);
+	if (x->c->alloc->kind == BENCH_KERNEL)
+		bench_consume_kernel(x);
+	else
+		bench_consume_mslab(x);
+	kthread_complete_and_exit(&x->done[1], 0);
+}
+
+/* The allcpu threads: index i runs x->runs[i] on its own CPU. */
+struct bench_smp_thread {
+	struct bench_smp *x;
+	unsigned int idx;
+};
+
+static struct bench_smp_thread bench_threads[BENCH_MAX_THREADS];
+
+static int bench_allcpu_fn(void *data)
+{
+	struct bench_smp_thread *th = data;
+	struct bench_smp *x = th->x;
+	struct bench_run *r = &x->runs[th->idx];
+
+	wait_for_completion(&x->start);
+	bench_fifo_fns[x->c->alloc->kind](r);
+	if (r->err)
+		atomic_inc(&x->errors);
+	kthread_complete_and_exit(&x->done[th->idx], 0);
+}
+
+/* Start @fn on @cpu, waiting for x->start; NULL on failure. */
+static struct task_struct *bench_thread(int (*fn)(void *), void *data,
+					unsigned int cpu, const char *what)
+{
+	struct task_struct *t;
+
+	t = kthread_create(fn, data, "mslab_bench/%s%u", what, cpu);
+	if (IS_ERR(t))
+		return NULL;
+	kthread_bind(t, cpu);
+	wake_up_process(t);
+	return t;
+}
+
+/* One timed remote round: producer on @pcpu, consumer on @ccpu. */
+static int bench_remote_round(struct bench_smp *x, unsigned int pcpu,
+			      unsigned int ccpu, struct bench_time *t)
+{
+	unsigned int started = 0;
+
+	memset(x->ring, 0, sizeof(*x->ring));
+	init_completion(&x->start);
+	init_completion(&x->done[0]);
+	init_completion(&x->done[1]);
+	atomic_set(&x->errors, 0);
+	if (bench_thread(bench_producer_fn, x, pcpu, "p"))
+		started |= 1;
+	if (bench_thread(bench_consumer_fn, x, ccpu, "c"))
+		started |= 2;
+	if (started != 3) {
+		/* A lone thread must not wait for its partner. */
+		WRITE_ONCE(x->ring->abort, true);
+		x->ops = 0;
+	}
+	bench_clock_start(t);
+	complete_all(&x->start);
+	if (started & 1)
+		wait_for_completion(&x->done[0]);
+	if (started & 2)
+		wait_for_completion(&x->done[1]);
+	bench_clock_stop(t);
+	t->ops = x->ops;
+	if (started != 3 || atomic_read(&x->errors))
+		return -ENOMEM;
+	return 0;
+}
+
+static int bench_remote_pair(struct bench_cache *cs, unsigned int pcpu,
+			     unsigned int ccpu)
+{
+	struct bench_stats *st;
+	struct bench_smp *x;
+	struct bench_time t;
+	unsigned int rep, a;
+	char param[16];
+	int err = -ENOMEM;
+
+	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	x = kzalloc(sizeof(*x), GFP_KERNEL);
+	if (x)
+		x->ring = kzalloc(sizeof(*x->ring), GFP_KERNEL);
+	if (!st || !x || !x->ring)
+		goto out;
+	err = 0;
+	for (rep = 0; rep <= reps && !err; rep++) {
+		for (a = 0; a < nr_bench_allocs && !err; a++) {
+			x->c = &cs[a];
+			x->ops = remote_loops ?: max(1000U, loops / 10);
+			err = bench_remote_round(x, pcpu, ccpu, &t);
+			if (err)
+				pr_err("remote %u>%u: %s failed\n", pcpu, ccpu,
+				       cs[a].name);
+			else if (rep)
+				bench_record(st, a, rep - 1, &t);
+			cond_resched();
+		}
+	}
+	st->nr = reps;
+	snprintf(param, sizeof(param), "%u>%u", pcpu, ccpu);
+	if (!err)
+		bench_print("remote", param, size, st);
+out:
+	if (x)
+		kfree(x->ring);
+	kfree(x);
+	kfree(st);
+	return err;
+}
+
+/*
+ * Producer on the first online CPU; consumers on the next CPU of its node
+ * and on the first CPU of another node, where there are.
+ */
+static int bench_remote(void)
+{
+	struct bench_cache cs[BENCH_MAX_ALLOCS];
+	unsigned int p, cpu, same = nr_cpu_ids, other = nr_cpu_ids;
+	int err;
+
+	if (num_online_cpus() < 2) {
+		pr_info("remote: skipped, one CPU\n");
+		return 0;
+	}
+	p = cpumask_first(cpu_online_mask);
+	for_each_online_cpu(cpu) {
+		if (cpu == p)
+			continue;
+		if (cpu_to_node(cpu) == cpu_to_node(p)) {
+			if (same == nr_cpu_ids)
+				same = cpu;
+		} else if (other == nr_cpu_ids) {
+			other = cpu;
+		}
+	}
+	err = bench_caches_create(cs, size);
+	if (err)
+		return err;
+	if (same < nr_cpu_ids)
+		err = bench_remote_pair(cs, p, same);
+	if (!err && other < nr_cpu_ids)
+		err = bench_remote_pair(cs, p, other);
+	bench_caches_destroy(cs);
+	return err;
+}
+
+/* One timed allcpu round; @t gets the mean of the CPUs' own times. */
+static int bench_allcpu_round(struct bench_smp *x, struct bench_time *t)
+{
+	unsigned int cpu, i, n = 0, started = 0;
+	struct bench_run *r;
+
+	init_completion(&x->start);
+	atomic_set(&x->errors, 0);
+	for_each_online_cpu(cpu) {
+		if (n == BENCH_MAX_THREADS)
+			break;
+		r = &x->runs[n];
+		r->c = x->c;
+		r->err = 0;
+		memset(&r->t, 0, sizeof(r->t));
+		init_completion(&x->done[n]);
+		bench_threads[n].x = x;
+		bench_threads[n].idx = n;
+		if (!bench_thread(bench_allcpu_fn, &bench_threads[n], cpu,
+				  "a")) {
+			atomic_inc(&x->errors);
+			break;
+		}
+		n++;
+	}
+	started = n;
+	complete_all(&x->start);
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < started; i++) {
+		wait_for_completion(&x->done[i]);
+		t->ns += x->runs[i].t.ns;
+		t->cycles += x->runs[i].t.cycles;
+		t->ops += x->runs[i].t.ops;
+	}
+	/* Mean per-CPU time per pair: total time over total pairs. */
+	return atomic_read(&x->errors) ? -ENOMEM : 0;
+}
+
+static int bench_allcpu(void)
+{
+	struct bench_cache cs[BENCH_MAX_ALLOCS];
+	unsigned int rep, a, i, ncpu;
+	struct bench_stats *st;
+	struct bench_smp *x;
+	struct bench_time t;
+	char param[16];
+	int err = -ENOMEM;
+
+	ncpu = min_t(unsigned int, num_online_cpus(), BENCH_MAX_THREADS);
+	if (ncpu < 2) {
+		pr_info("allcpu: skipped, one CPU\n");
+		return 0;
+	}
+	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	x = kvzalloc(sizeof(*x), GFP_KERNEL);
+	if (!st || !x)
+		goto out;
+	x->batch = allcpu_batch;
+	for (i = 0; i < ncpu; i++) {
+		x->runs[i].batch = allcpu_batch;
+		x->runs[i].rounds = bench_rounds(allcpu_batch);
+		x->runs[i].ptrs = kvmalloc_array(allcpu_batch,
+						 sizeof(void *), GFP_KERNEL);
+		if (!x->runs[i].ptrs)
+			goto out;
+	}
+	err = bench_caches_create(cs, size);
+	if (err)
+		goto out;
+	for (rep = 0; rep <= reps && !err; rep++) {
+		for (a = 0; a < nr_bench_allocs && !err; a++) {
+			x->c = &cs[a];
+			err = bench_allcpu_round(x, &t);
+			if (err)
+				pr_err("allcpu: %s failed\n", cs[a].name);
+			else if (rep)
+				bench_record(st, a, rep - 1, &t);
+			cond_resched();
+		}
+	}
+	bench_caches_destroy(cs);
+	st->nr = reps;
+	snprintf(param, sizeof(param), "%ux%u", allcpu_batch, ncpu);
+	if (!err)
+		bench_print("allcpu", param, size, st);
+out:
+	if (x)
+		for (i = 0; i < BENCH_MAX_THREADS; i++)
+			kvfree(x->runs[i].ptrs);
+	kvfree(x);
+	kfree(st);
+	return err;
+}
+
+/* --- memory: the debugfs control file ------------------------------------ */
+
+/* The one cache under memory measurement; all under bench_mem_lock. */
+static struct {
+	struct bench_cache c;
+	void **objs;
+	unsigned int *perm;
+	unsigned int count;
+	unsigned int live;
+	bool active;
+} bench_mem;
+
+static DEFINE_MUTEX(bench_mem_lock);
+static struct dentry *bench_debugfs;
+
+static void bench_mem_free_all(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < bench_mem.count; i++) {
+		if (!bench_mem.objs[i])
+			continue;
+		if (bench_mem.c.k)
+			kmem_cache_free(bench_mem.c.k, bench_mem.objs[i]);
+		else
+			mslab_cache_free(bench_mem.c.m, bench_mem.objs[i]);
+		bench_mem.objs[i] = NULL;
+	}
+	bench_mem.live = 0;
+}
+
+static void bench_mem_del(void)
+{
+	if (!bench_mem.active)
+		return;
+	bench_mem_free_all();
+	bench_cache_destroy(&bench_mem.c);
+	kvfree(bench_mem.objs);
+	kvfree(bench_mem.perm);
+	bench_mem.objs = NULL;
+	bench_mem.perm = NULL;
+	bench_mem.count = 0;
+	bench_mem.active = false;
+}
+
+static const struct bench_alloc *bench_alloc_by_name(const char *name)
+{
+	unsigned int a;
+
+	for (a = 0; a < nr_bench_allocs; a++)
+		if (!strcmp(bench_allocs[a].name, name))
+			return &bench_allocs[a];
+	return NULL;
+}
+
+static int bench_mem_new(const char *name, unsigned int objsize,
+			 unsigned int count)
+{
+	const struct bench_alloc *a = bench_alloc_by_name(name);
+	int err;
+
+	if (!a || !objsize || !count || count > 10000000)
+		return -EINVAL;
+	bench_mem_del();
+	bench_mem.objs = kvcalloc(count, sizeof(void *), GFP_KERNEL);
+	bench_mem.perm = kvmalloc_array(count, sizeof(unsigned int),
+					GFP_KERNEL);
+	if (!bench_mem.objs || !bench_mem.perm) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	err = bench_cache_create(&bench_mem.c, a, "m", objsize);
+	if (err)
+		goto fail;
+	bench_mem.count = count;
+	bench_mem.live = 0;
+	bench_mem.active = true;
+	return 0;
+fail:
+	kvfree(bench_mem.objs);
+	kvfree(bench_mem.perm);
+	bench_mem.objs = NULL;
+	bench_mem.perm = NULL;
+	return err;
+}
+
+static int bench_mem_fill(void)
+{
+	unsigned int i;
+	void *p;
+
+	for (i = 0; i < bench_mem.count; i++) {
+		if (bench_mem.objs[i])
+			continue;
+		if (bench_mem.c.k)
+			p = kmem_cache_alloc_noprof(bench_mem.c.k, GFP_KERNEL);
+		else
+			p = mslab_cache_alloc(bench_mem.c.m, GFP_KERNEL);
+		if (!p)
+			return -ENOMEM;
+		bench_mem.objs[i] = p;
+		bench_mem.live++;
+		if (i % 4096 == 0)
+			cond_resched();
+	}
+	return 0;
+}
+
+/* Free a random half, the same indices for every allocator. */
+static void bench_mem_half(void)
+{
+	struct rnd_state rnd;
+	unsigned int i, idx;
+
+	prandom_seed_state(&rnd, BENCH_SEED);
+	bench_shuffle(bench_mem.perm, bench_mem.count, &rnd);
+	for (i = 0; i < bench_mem.count / 2; i++) {
+		idx = bench_mem.perm[i];
+		if (!bench_mem.objs[idx])
+			continue;
+		if (bench_mem.c.k)
+			kmem_cache_free(bench_mem.c.k, bench_mem.objs[idx]);
+		else
+			mslab_cache_free(bench_mem.c.m, bench_mem.objs[idx]);
+		bench_mem.objs[idx] = NULL;
+		bench_mem.live--;
+	}
+}
+
+static int bench_mem_command(char *cmd)
+{
+	unsigned int objsize, count;
+	char name[BENCH_ALLOC_NAME_LEN];
+
+	if (sscanf(cmd, "new %15s %u %u", name, &objsize, &count) == 3)
+		return bench_mem_new(name, objsize, count);
+	if (!bench_mem.active)
+		return -ENOENT;
+	if (!strcmp(cmd, "fill"))
+		return bench_mem_fill();
+	if (!strcmp(cmd, "half")) {
+		bench_mem_half();
+		return 0;
+	}
+	if (!strcmp(cmd, "shrink")) {
+		bench_cache_shrink(&bench_mem.c);
+		return 0;
+	}
+	if (!strcmp(cmd, "del")) {
+		bench_mem_del();
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static ssize_t bench_mem_write(struct file *file, const char __user *ubuf,
+			       size_t len, loff_t *ppos)
+{
+	char buf[64];
+	int err;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	mutex_lock(&bench_mem_lock);
+	err = bench_mem_command(strim(buf));
+	mutex_unlock(&bench_mem_lock);
+	return err ? err : len;
+}
+
+static int bench_mem_show(struct seq_file *seq, void *v)
+{
+	unsigned int a;
+
+	seq_puts(seq, "allocators:");
+	for (a = 0; a < nr_bench_allocs; a++)
+		seq_printf(seq, " %s", bench_allocs[a].name);
+	seq_putc(seq, '\n');
+	mutex_lock(&bench_mem_lock);
+	if (bench_mem.active) {
+		seq_printf(seq, "cache: %s\n", bench_mem.c.name);
+		seq_printf(seq, "sysfs: %s\n", bench_mem.c.sysfs);
+		seq_printf(seq, "count: %u\n", bench_mem.count);
+		seq_printf(seq, "live: %u\n", bench_mem.live);
+	}
+	mutex_unlock(&bench_mem_lock);
+	return 0;
+}
+
+static int bench_mem_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, bench_mem_show, NULL);
+}
+
+static const struct file_operations bench_mem_fops = {
+	.owner = THIS_MODULE,
+	.open = bench_mem_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+	.write = bench_mem_write,
+};
+
+/* --- set-up -------------------------------------------------------------- */
+
+/* Fill bench_allocs from @variants: the kernel first, then the variants. */
+static int bench_parse_variants(void)
+{
+	char *buf, *s, *tok, *fl;
+	struct bench_alloc *a;
+	unsigned int flags;
+	int err = 0;
+	size_t i;
+
+	a = &bench_allocs[0];
+	strscpy(a->name, "kernel", sizeof(a->name));
+	a->kind = BENCH_KERNEL;
+	nr_bench_allocs = 1;
+
+	buf = kstrdup(variants ? variants : "", GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	s = buf;
+	while ((tok = strsep(&s, ",")) != NULL) {
+		tok = strim(tok);
+		if (!*tok)
+			continue;
+		flags = 0;
+		fl = strchr(tok, ':');
+		if (fl) {
+			*fl++ = '\0';
+			if (kstrtouint(fl, 16, &flags)) {
+				pr_err("variants: bad flags \"%s\"\n", fl);
+				err = -EINVAL;
+				break;
+			}
+		}
+		for (i = 0; tok[i]; i++)
+			if (!isalnum(tok[i]) && tok[i] != '_')
+				break;
+		if (tok[i] || i >= BENCH_ALLOC_NAME_LEN ||
+		    !strcmp(tok, "kernel") || bench_alloc_by_name(tok)) {
+			pr_err("variants: bad or repeated name \"%s\"\n", tok);
+			err = -EINVAL;
+			break;
+		}
+		if (nr_bench_allocs == BENCH_MAX_ALLOCS) {
+			pr_err("variants: at most %d\n", BENCH_MAX_ALLOCS - 1);
+			err = -EINVAL;
+			break;
+		}
+		a = &bench_allocs[nr_bench_allocs++];
+		strscpy(a->name, tok, sizeof(a->name));
+		a->kind = BENCH_MSLAB;
+		a->flags = (__force slab_flags_t)flags;
+	}
+	kfree(buf);
+	if (!err && nr_bench_allocs < 2) {
+		pr_err("variants: no mslab variant\n");
+		err = -EINVAL;
+	}
+	return err;
+}
+
+static const char *bench_preempt_model(void)
+{
+	if (preempt_model_full())
+		return "full";
+	if (preempt_model_voluntary())
+		return "voluntary";
+	return "none";
+}
+
+static void bench_print_env(void)
+{
+	pr_info("env: cpus=%u nodes=%u cycles=%s preempt=%s hz=%d freelist_hardened=%d freelist_random=%d kfence=%d init_on_alloc=%d loops=%u reps=%u size=%u align=%u flags=%#x\n",
+		num_online_cpus(), num_online_nodes(),
+		get_cycles() ? "yes" : "no", bench_preempt_model(), HZ,
+		IS_ENABLED(CONFIG_SLAB_FREELIST_HARDENED),
+		IS_ENABLED(CONFIG_SLAB_FREELIST_RANDOM),
+		IS_ENABLED(CONFIG_KFENCE), want_init_on_alloc(GFP_KERNEL),
+		loops, reps, size, align, cache_flags);
+}
+
+static const struct {
+	const char *name;
+	int (*run)(void);
+} bench_patterns[] = {
+	{ "reuse", bench_reuse },
+	{ "batch", bench_batches_all },
+	{ "worst", bench_worst },
+	{ "sweep", bench_sweep },
+	{ "remote", bench_remote },
+	{ "allcpu", bench_allcpu },
+};
+
+static bool bench_selected(const char *name)
+{
+	const char *p = patterns ? patterns : "";
+	size_t len = strlen(name);
+
+	if (!strcmp(p, "all"))
+		return true;
+	while (*p) {
+		if (!strncmp(p, name, len) && (p[len] == ',' || !p[len]))
+			return true;
+		p = strchrnul(p, ',');
+		if (*p)
+			p++;
+	}
+	return false;
+}
+
+static int bench_check_params(void)
+{
+	unsigned int i, n = 0;
+
+	if (loops < 1000 || !reps || reps > BENCH_MAX_REPS || !size ||
+	    !sweep_batch || sweep_batch > BENCH_MAX_BATCH || !worst_batch ||
+	    worst_batch > BENCH_MAX_BATCH || !allcpu_batch ||
+	    allcpu_batch > BENCH_MAX_BATCH) {
+		pr_err("bad parameters: loops >= 1000, 1 <= reps <= %d, batches 1..%d\n",
+		       BENCH_MAX_REPS, BENCH_MAX_BATCH);
+		return -EINVAL;
+	}
+	for (i = 0; i < ARRAY_SIZE(bench_patterns); i++)
+		n += bench_selected(bench_patterns[i].name);
+	if (patterns && *patterns && !n) {
+		pr_err("no known pattern in \"%s\"\n", patterns);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int __init mslab_bench_init(void)
+{
+	unsigned int i;
+	int err;
+
+	err = bench_check_params();
+	if (!err)
+		err = bench_parse_variants();
+	if (err)
+		return err;
+	bench_print_env();
+	for (i = 0; i < ARRAY_SIZE(bench_patterns); i++) {
+		if (!bench_selected(bench_patterns[i].name))
+			continue;
+		err = bench_patterns[i].run();
+		if (err) {
+			pr_err("%s failed (%d)\n", bench_patterns[i].name, err);
+			return err;
+		}
+	}
+	pr_info("timing done\n");
+	bench_debugfs = debugfs_create_dir("mslab_bench", NULL);
+	debugfs_create_file("mem", 0600, bench_debugfs, NULL, &bench_mem_fops);
+	return 0;
+}
+
+static void __exit mslab_bench_exit(void)
+{
+	debugfs_remove_recursive(bench_debugfs);
+	mutex_lock(&bench_mem_lock);
+	bench_mem_del();
+	mutex_unlock(&bench_mem_lock);
+}
+
+module_init(mslab_bench_init);
+module_exit(mslab_bench_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("mslab benchmark: the same test bodies against the kernel's SLUB and mslab caches");
