@@ -158,6 +158,7 @@ static int init_cache_nodes(struct mslab_cache *s)
 void mslab_free_cache(struct mslab_cache *s)
 {
 	mslab_sheaves_free(s);
+	mslab_hardening_free(s);
 	free_percpu(s->cpu_slab);
 	free_cache_nodes(s);
 	kfree_const(s->name);
@@ -202,6 +203,7 @@ static struct mslab_cache *create_cache(const char *name, unsigned int size,
 	s->cpu_slab = __alloc_percpu(sizeof(struct mslab_cpu),
 				     2 * sizeof(void *));
 	if (!s->name || !s->cpu_slab || init_cache_nodes(s) ||
+	    mslab_hardening_init(s) ||
 	    mslab_sheaves_init(s, sheaf_capacity(s, args)))
 		goto fail;
 	mslab_init_cpu_slabs(s);

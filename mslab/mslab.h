@@ -24,6 +24,7 @@
 #include <linux/percpu.h>
 #include <linux/reciprocal_div.h>
 #include <linux/spinlock.h>
+#include <linux/swab.h>
 #include <linux/types.h>
 
 #include <linux/mslab.h>
@@ -342,6 +343,13 @@ struct mslab_cache {
 	unsigned int remote_node_defrag_ratio;
 	/* Set once destroy found live objects: the cache is leaked. */
 	bool leaked;
+	/* Free pointer encoding key; 0 when the cache is not hardened. */
+	unsigned long random;
+	/*
+	 * Randomised freelists: object offsets in a random order, used from a
+	 * random start for each new slab; NULL when not randomised.
+	 */
+	unsigned int *random_seq;
 	/* Objects per sheaf; 0: no sheaves, the slab front end only. */
 	unsigned int sheaf_capacity;
 	/* Each CPU's sheaves, if sheaf_capacity. */
@@ -438,6 +446,14 @@ void mslab_flush_all(struct mslab_cache *s);
 void mslab_flush_cpu(struct mslab_cache *s, unsigned int cpu);
 int mslab_cpu_init(void);
 void mslab_cpu_exit(void);
+
+/* hardening.c */
+extern bool mslab_hardened;
+extern bool mslab_random_freelist;
+int mslab_hardening_init(struct mslab_cache *s);
+void mslab_hardening_free(struct mslab_cache *s);
+void *mslab_shuffle_freelist(struct mslab_cache *s, void *base,
+			     unsigned int objects);
 
 /* sheaf.c */
 extern bool mslab_sheaves_default;
@@ -564,16 +580,40 @@ void mslab_slabinfo_get(struct mslab_cache *s, struct mslab_slabinfo *info);
 void mslab_slabinfo_header(struct seq_file *m);
 void mslab_slabinfo_show(struct seq_file *m, struct mslab_cache *s);
 
-/* Free pointer helpers (SLUB's get_freepointer()/set_freepointer()). */
-static inline void *mslab_get_freepointer(struct mslab_cache *s, void *object)
+/*
+ * Free pointers inside objects are stored encoded in hardened caches
+ * (SLUB's CONFIG_SLAB_FREELIST_HARDENED, freelist_ptr_encode()): XORed with
+ * a per-cache random word and the byte-swapped address they are stored at,
+ * so an overflow or use-after-free write cannot plant a chosen pointer, and
+ * a leaked one does not reveal a heap address.
+ */
+static inline unsigned long mslab_freeptr_key(const struct mslab_cache *s,
+					      void *ptr_addr)
 {
-	return *(void **)(object + s->offset);
+	return s->random ^ swab((unsigned long)ptr_addr);
 }
 
+/* SLUB's get_freepointer(): the next free object after @object. */
+static inline void *mslab_get_freepointer(struct mslab_cache *s, void *object)
+{
+	void **ptr_addr = object + s->offset;
+	unsigned long v = (unsigned long)*ptr_addr;
+
+	if (s->random)
+		v ^= mslab_freeptr_key(s, ptr_addr);
+	return (void *)v;
+}
+
+/* SLUB's set_freepointer(). */
 static inline void mslab_set_freepointer(struct mslab_cache *s, void *object,
 					 void *fp)
 {
-	*(void **)(object + s->offset) = fp;
+	void **ptr_addr = object + s->offset;
+	unsigned long v = (unsigned long)fp;
+
+	if (s->random)
+		v ^= mslab_freeptr_key(s, ptr_addr);
+	*ptr_addr = (void *)v;
 }
 
 /*

@@ -129,9 +129,10 @@ static struct page *allocate_slab_pages(struct mslab_cache *s, gfp_t flags,
 }
 
 /*
- * Link every object into a freelist in address order, running the
- * constructor on each: SLUB constructs objects once, when a slab is
- * populated, and never again while they cycle through the cache.
+ * Run the constructor on every object (SLUB constructs objects once, when
+ * a slab is populated, and never again while they cycle through the
+ * cache), and link them into a freelist: in address order, or in the
+ * cache's random order.
  */
 static void *build_freelist(struct mslab_cache *s, void *base,
 			    unsigned int objects)
@@ -139,11 +140,13 @@ static void *build_freelist(struct mslab_cache *s, void *base,
 	void *p = base;
 	unsigned int i;
 
-	for (i = 0; i < objects; i++, p += s->size) {
-		if (s->ctor)
-			s->ctor(p);
+	if (s->ctor)
+		for (i = 0; i < objects; i++)
+			s->ctor(base + i * s->size);
+	if (s->random_seq)
+		return mslab_shuffle_freelist(s, base, objects);
+	for (i = 0; i < objects; i++, p += s->size)
 		mslab_set_freepointer(s, p, i + 1 < objects ? p + s->size : NULL);
-	}
 	return base;
 }
 
@@ -206,6 +209,7 @@ struct mslab_slab *mslab_new_slab(struct mslab_cache *s, gfp_t flags, int node)
 	mslab_stat(s, ALLOC_SLAB);
 	return slab;
 }
+EXPORT_SYMBOL_IF_KUNIT(mslab_new_slab);
 
 /* Return a slab's pages, clean, and its descriptor. */
 static void free_slab(struct mslab_slab *slab)
@@ -252,6 +256,7 @@ void mslab_discard_slab(struct mslab_cache *s, struct mslab_slab *slab)
 	else
 		free_slab(slab);
 }
+EXPORT_SYMBOL_IF_KUNIT(mslab_discard_slab);
 
 int mslab_slab_init(void)
 {
