@@ -25,16 +25,16 @@
 #include "mslab.h"
 
 bool mslab_hardened = true;
+EXPORT_SYMBOL_IF_KUNIT(mslab_hardened);
 module_param_named(hardened, mslab_hardened, bool, 0644);
 MODULE_PARM_DESC(hardened,
 		 "Store free pointers encoded in caches created from now on (default: yes)");
 
 bool mslab_random_freelist = true;
+EXPORT_SYMBOL_IF_KUNIT(mslab_random_freelist);
 module_param_named(random_freelist, mslab_random_freelist, bool, 0644);
 MODULE_PARM_DESC(random_freelist,
 		 "Link new slabs' free objects in a random order in caches created from now on (default: yes)");
-EXPORT_SYMBOL_IF_KUNIT(mslab_random_freelist);
-EXPORT_SYMBOL_IF_KUNIT(mslab_hardened);
 
 /**
  * mslab_hardening_init() - draw a new cache's key and random order

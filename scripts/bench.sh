@@ -22,9 +22,10 @@
 # the console to build/results/bench-<runtime>-console.log.
 #
 # Environment:
-#   MSLAB_BENCH_VARIANTS    mslab variants, "name[:flags]" comma-separated
-#                           (default "mslab"); each is an mslab cache with
-#                           the flags added, compared with the kernel's
+#   MSLAB_BENCH_VARIANTS    mslab variants, "name[:flags[:capacity]]"
+#                           comma-separated (default "slab,sheaves": both
+#                           front ends); each is an mslab cache compared
+#                           with the kernel's (selftests/modules/mslab_bench.c)
 #   MSLAB_BENCH_REPS        timed rounds per pattern (default 5)
 #   MSLAB_BENCH_UML_LOOPS   pairs per timed loop under UML (default 1000000)
 #   MSLAB_BENCH_QEMU_LOOPS  pairs per timed loop in QEMU (default 200000)
@@ -46,7 +47,7 @@ for rt in "${runtimes[@]}"; do
 	esac
 done
 
-variants=${MSLAB_BENCH_VARIANTS:-mslab}
+variants=${MSLAB_BENCH_VARIANTS:-slab,sheaves}
 reps=${MSLAB_BENCH_REPS:-5}
 extra=${MSLAB_BENCH_ARGS:-}
 mkdir -p "$MSLAB_RESULTS"

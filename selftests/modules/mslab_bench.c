@@ -28,11 +28,14 @@
  *    max over the rounds, and the ratio is of the medians;
  *  - no preempt_disable() around a loop; cond_resched() between loops.
  *
- * Allocators: "kernel" (the reference) and one or more mslab variants from
- * @variants, "name[:flags]" each, the flags (hex) added to the cache's
- * for that variant only. A second mslab front end selected by a cache flag
- * is compared with variants="mslab,fe2:0x..."; every variant's ratio is to
- * the kernel.
+ * Allocators: "kernel" (the reference) and one to three mslab variants
+ * from @variants, "name[:flags[:capacity]]" each: a name starting with
+ * "sheaves" or "slab" creates the cache with that front end
+ * (mslab_cache_create_args(): MSLAB_FRONT_SHEAVES, MSLAB_FRONT_SLAB), any
+ * other name with the module's default; flags (hex) are added to that
+ * cache's creation flags, capacity is its sheaf_capacity (0: by size).
+ * variants="slab,sheaves" compares both front ends with the kernel in one
+ * boot; every variant's ratio is to the kernel.
  *
  * Patterns (@patterns, comma-separated, or "all"):
  *   reuse    alloc, barrier, free of the same object
@@ -118,7 +121,7 @@ MODULE_PARM_DESC(cache_flags, "SLAB_* flags of both caches, e.g. 0x2000 for SLAB
 
 static char *variants = "mslab";
 module_param(variants, charp, 0444);
-MODULE_PARM_DESC(variants, "mslab variants, \"name[:flags]\" comma-separated; flags (hex) are added to the variant's cache (default mslab)");
+MODULE_PARM_DESC(variants, "mslab variants, \"name[:flags[:capacity]]\" comma-separated; names sheaves* and slab* pick that front end (default mslab)");
 
 static unsigned int sweep_sizes[16] = {
 	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
@@ -172,7 +175,10 @@ enum bench_kind {
 struct bench_alloc {
 	char name[BENCH_ALLOC_NAME_LEN];
 	enum bench_kind kind;
+	/* mslab variants: the creation arguments beyond the common ones */
 	slab_flags_t flags;
+	enum mslab_front_end front_end;
+	unsigned int sheaf_capacity;
 };
 
 static struct bench_alloc bench_allocs[BENCH_MAX_ALLOCS];
@@ -472,8 +478,14 @@ static int bench_cache_create(struct bench_cache *c,
 		snprintf(c->sysfs, sizeof(c->sysfs), "/sys/kernel/slab/%s",
 			 c->name);
 	} else {
-		c->m = mslab_cache_create(c->name, objsize, align,
-					  flags | a->flags, NULL);
+		struct mslab_cache_args args = {
+			.align = align,
+			.front_end = a->front_end,
+			.sheaf_capacity = a->sheaf_capacity,
+		};
+
+		c->m = mslab_cache_create_args(c->name, objsize, &args,
+					       flags | a->flags);
 		snprintf(c->sysfs, sizeof(c->sysfs), "/sys/kernel/mslab/%s",
 			 c->name);
 	}
@@ -1377,9 +1389,9 @@ static const struct file_operations bench_mem_fops = {
 /* Fill bench_allocs from @variants: the kernel first, then the variants. */
 static int bench_parse_variants(void)
 {
+	unsigned int flags, capacity;
 	char *buf, *s, *tok, *fl;
 	struct bench_alloc *a;
-	unsigned int flags;
 	int err = 0;
 	size_t i;
 
@@ -1397,11 +1409,13 @@ static int bench_parse_variants(void)
 		if (!*tok)
 			continue;
 		flags = 0;
+		capacity = 0;
 		fl = strchr(tok, ':');
 		if (fl) {
 			*fl++ = '\0';
-			if (kstrtouint(fl, 16, &flags)) {
-				pr_err("variants: bad flags \"%s\"\n", fl);
+			if (sscanf(fl, "%x:%u", &flags, &capacity) < 1 &&
+			    sscanf(fl, ":%u", &capacity) < 1) {
+				pr_err("variants: bad \"%s\"\n", fl);
 				err = -EINVAL;
 				break;
 			}
@@ -1424,6 +1438,13 @@ static int bench_parse_variants(void)
 		strscpy(a->name, tok, sizeof(a->name));
 		a->kind = BENCH_MSLAB;
 		a->flags = (__force slab_flags_t)flags;
+		a->sheaf_capacity = capacity;
+		if (!strncmp(tok, "sheaves", 7))
+			a->front_end = MSLAB_FRONT_SHEAVES;
+		else if (!strncmp(tok, "slab", 4))
+			a->front_end = MSLAB_FRONT_SLAB;
+		else
+			a->front_end = MSLAB_FRONT_DEFAULT;
 	}
 	kfree(buf);
 	if (!err && nr_bench_allocs < 2) {

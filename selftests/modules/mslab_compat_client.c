@@ -17,9 +17,11 @@
  * (kmem_cache_alloc_bulk(), kmem_cache_free_bulk(), kfree_bulk()), and
  * kfree()s memory of the kernel's own helpers (kstrdup(), kasprintf(),
  * kmemdup()). Every object is filled with a pattern that is checked before
- * it is freed. The summary line in the kernel log gives the counts:
+ * it is freed. The summary line in the kernel log (one line, wrapped
+ * here) gives the counts:
  *
- *   mslab_compat_client: cpus=4 kmalloc=N large=N cache_allocs=N bulk=N kfree_rcu=N kernel_allocs=N errors=0
+ *   mslab_compat_client: cpus=4 kmalloc=N large=N cache_allocs=N bulk=N
+ *                        kfree_rcu=N kernel_allocs=N errors=0
  *
  * where kmalloc counts the kmalloc-family calls of at most 8192 bytes (each
  * one allocation from a size class). insmod fails if any check failed. The
@@ -154,9 +156,9 @@ static void work_caches(u64 seed)
 	for (i = 0; i < ARRAY_SIZE(it); i++) {
 		if (!it[i])
 			continue;
-		if (i % 4)
+		if (i % 4) {
 			item_release(it[i]);
-		else {
+		} else {
 			/* Leave one for another thread, take one back. */
 			spin_lock(&pool_lock);
 			if (pool_len)
