@@ -55,4 +55,4 @@ run: setup
 bench: setup
 	@scripts/bench.sh
 
-.PHONY: all modules clean setup lint kunit selftest check run
+.PHONY: all modules clean setup lint kunit selftest check run bench

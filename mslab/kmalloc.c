@@ -113,6 +113,9 @@ void *mslab_kmalloc_node(size_t size, gfp_t flags, int node)
 {
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
+	if (unlikely(node != NUMA_NO_NODE &&
+		     (node < 0 || node >= nr_node_ids || !node_possible(node))))
+		node = NUMA_NO_NODE;
 	if (unlikely(size > MSLAB_KMALLOC_MAX_CACHE_SIZE))
 		return kmalloc_large(size, flags, node);
 	return mslab_cache_alloc_node(mslab_kmalloc_caches[mslab_kmalloc_index(size)],

@@ -183,6 +183,13 @@ static ssize_t usersize_show(struct mslab_cache *s, char *buf)
 }
 MSLAB_ATTR_RO(usersize);
 
+/* Objects per sheaf; 0 for a cache without sheaves (SLUB 6.18's file). */
+static ssize_t sheaf_capacity_show(struct mslab_cache *s, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", s->sheaf_capacity);
+}
+MSLAB_ATTR_RO(sheaf_capacity);
+
 /* "1" or "0": whether the cache was created with a SLAB_* flag. */
 #define MSLAB_FLAG_ATTR(_name, _flag)					\
 static ssize_t _name##_show(struct mslab_cache *s, char *buf)		\
@@ -431,6 +438,14 @@ STAT_ATTR(CPU_PARTIAL_ALLOC, cpu_partial_alloc);
 STAT_ATTR(CPU_PARTIAL_FREE, cpu_partial_free);
 STAT_ATTR(CPU_PARTIAL_NODE, cpu_partial_node);
 STAT_ATTR(CPU_PARTIAL_DRAIN, cpu_partial_drain);
+STAT_ATTR(SHEAF_FLUSH, sheaf_flush);
+STAT_ATTR(SHEAF_REFILL, sheaf_refill);
+STAT_ATTR(SHEAF_ALLOC, sheaf_alloc);
+STAT_ATTR(SHEAF_FREE, sheaf_free);
+STAT_ATTR(BARN_GET, barn_get);
+STAT_ATTR(BARN_GET_FAIL, barn_get_fail);
+STAT_ATTR(BARN_PUT, barn_put);
+STAT_ATTR(BARN_PUT_FAIL, barn_put_fail);
 
 static struct attribute *mslab_attrs[] = {
 	&slab_size_attr.attr,
@@ -445,6 +460,7 @@ static struct attribute *mslab_attrs[] = {
 	&remote_node_defrag_ratio_attr.attr,
 	&aliases_attr.attr,
 	&usersize_attr.attr,
+	&sheaf_capacity_attr.attr,
 	&hwcache_align_attr.attr,
 	&reclaim_account_attr.attr,
 	&destroy_by_rcu_attr.attr,
@@ -488,6 +504,14 @@ static struct attribute *mslab_attrs[] = {
 	&cpu_partial_free_attr.attr,
 	&cpu_partial_node_attr.attr,
 	&cpu_partial_drain_attr.attr,
+	&sheaf_flush_attr.attr,
+	&sheaf_refill_attr.attr,
+	&sheaf_alloc_attr.attr,
+	&sheaf_free_attr.attr,
+	&barn_get_attr.attr,
+	&barn_get_fail_attr.attr,
+	&barn_put_attr.attr,
+	&barn_put_fail_attr.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(mslab);

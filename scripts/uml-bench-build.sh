@@ -21,7 +21,11 @@ src_ver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) ||
 src=$(mslab_kernel_src)
 build="$MSLAB_CACHE/uml-bench-build"
 build_log="$MSLAB_CACHE/uml-bench-build.log"
-key=$(cat "$kunitconfig" "$0" | sha256sum | cut -c1-16)
+# The key ignores the kunitconfig's comments (but not "# CONFIG_... is not
+# set"), so that editing them does not rebuild the kernel.
+key=$({ grep -v -e '^#' -e '^$' "$kunitconfig"
+	grep '^# CONFIG_.* is not set' "$kunitconfig"
+	cat "$0"; } | sha256sum | cut -c1-16)
 key="$src_ver-$key"
 
 if [ -x "$build/linux" ] && [ "$(cat "$build/.mslab-key" 2>/dev/null)" = "$key" ]; then

@@ -27,6 +27,10 @@ mslab_build_vm_modules "$obj" "$build_log" || {
 	mslab_record selftest 0 1 0
 	die "building mslab against Debian's headers failed"
 }
+# The kernel's tools/mm/slabinfo, built static for the VM (mslab_introspect.sh
+# runs it over mslab's sysfs; without it those test points skip).
+"$MSLAB_ROOT/scripts/build-slabinfo.sh" >/dev/null ||
+	log "no static slabinfo: its test points skip"
 mapfile -t kos < <(find "$obj" -name '*.ko' | LC_ALL=C sort)
 mod_args=()
 for k in "${kos[@]}"; do

@@ -45,14 +45,16 @@ CYCLE_SECONDS=6
 RO_ATTRS="slab_size object_size objs_per_slab order objects objects_partial
 	partial cpu_slabs slabs total_objects slabs_cpu_partial ctor aliases
 	align hwcache_align reclaim_account destroy_by_rcu cache_dma usersize
-	sanity_checks trace red_zone poison store_user"
+	sanity_checks trace red_zone poison store_user sheaf_capacity"
 STAT_ATTRS="alloc_fastpath alloc_slowpath free_fastpath free_slowpath
 	free_frozen free_add_partial free_remove_partial alloc_from_partial
 	alloc_slab alloc_refill alloc_node_mismatch free_slab cpuslab_flush
 	deactivate_full deactivate_empty deactivate_to_head deactivate_to_tail
 	deactivate_remote_frees deactivate_bypass order_fallback
 	cmpxchg_double_cpu_fail cmpxchg_double_fail cpu_partial_alloc
-	cpu_partial_free cpu_partial_node cpu_partial_drain"
+	cpu_partial_free cpu_partial_node cpu_partial_drain
+	sheaf_flush sheaf_refill sheaf_alloc sheaf_free barn_get barn_get_fail
+	barn_put barn_put_fail"
 RW_ATTRS="min_partial cpu_partial remote_node_defrag_ratio shrink validate
 	$STAT_ATTRS"
 

@@ -16,17 +16,22 @@
  * kmem_cache_destroy(), kmem_cache_shrink(), kmem_cache_size(),
  * kmem_cache_alloc_bulk(), kmem_cache_free_bulk(), kmalloc(), kzalloc(),
  * kcalloc(), kmalloc_array(), kmalloc_node(), kzalloc_node(), kcalloc_node(),
- * krealloc(), kfree(), kfree_bulk(), ksize(), kfree_rcu(),
- * kfree_rcu_mightsleep().
+ * krealloc(), krealloc_array(), kfree(), kfree_sensitive(), __free(kfree),
+ * kfree_bulk(), ksize(), kfree_rcu(), kvfree_rcu(), kfree_rcu_mightsleep().
  *
- * kfree() and ksize() also accept memory of the kernel's own allocator and
- * pass it on to it: the kernel's helpers (kstrdup(), kmemdup(), kasprintf()
- * ...) still allocate from the kernel, and their results are kfree()d as
- * usual.
+ * The freeing calls, ksize() and krealloc() also accept memory of the
+ * kernel's own allocator and pass it on to it: the kernel's helpers
+ * (kstrdup(), kmemdup(), kasprintf() ...) still allocate from the kernel,
+ * and their results are kfree()d as usual.
+ *
+ * With -include, a module that defines pr_fmt itself gets a "pr_fmt
+ * redefined" warning (an error with -Werror), since this header already
+ * pulled in printk.h: include the header after the module's own pr_fmt
+ * instead.
  *
  * Not covered (these still use the kernel's allocator, see README):
  * kvmalloc()/kvfree(), the *_track_caller() variants, devm_kmalloc(),
- * krealloc_array(), kmem_cache_alloc_lru(), and flags mslab refuses at
+ * kmem_cache_alloc_lru(), and flags mslab refuses at
  * create time (SLAB_ACCOUNT, the debug flags). The usercopy region and
  * kmem_cache_args.freeptr_offset are ignored: mslab keeps the free pointer
  * of SLAB_TYPESAFE_BY_RCU caches outside the object anyway.
@@ -35,8 +40,11 @@
 #define _LINUX_MSLAB_COMPAT_H
 
 #include <linux/args.h>
+#include <linux/cleanup.h>
+#include <linux/err.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include <linux/mslab.h>
 
@@ -107,8 +115,11 @@ mslab_compat_create_usercopy(const char *name, unsigned int size,
 /* === kmalloc ============================================================ */
 
 /*
- * Memory that is not mslab's goes to the kernel's kfree()/ksize(): a module
- * still gets some memory from the kernel's own helpers (kstrdup() ...).
+ * Memory that is not mslab's goes to the kernel's kfree(), ksize(),
+ * krealloc() ...: a module still gets some memory from the kernel's own
+ * helpers (kstrdup(), kmemdup() ...). These helpers are defined before the
+ * kernel's names are redefined below, so inside them those are the
+ * kernel's.
  */
 static inline void mslab_compat_kfree(const void *p)
 {
@@ -118,9 +129,37 @@ static inline void mslab_compat_kfree(const void *p)
 		kfree(p);
 }
 
+static inline void mslab_compat_kfree_sensitive(const void *p)
+{
+	if (mslab_owns(p)) {
+		memzero_explicit((void *)p, mslab_ksize(p));
+		mslab_kfree(p);
+	} else {
+		kfree_sensitive(p);
+	}
+}
+
 static inline size_t mslab_compat_ksize(const void *p)
 {
 	return mslab_owns(p) ? mslab_ksize(p) : ksize(p);
+}
+
+static inline void *mslab_compat_krealloc(const void *p, size_t size,
+					  gfp_t flags)
+{
+	if (!ZERO_OR_NULL_PTR(p) && !mslab_owns(p))
+		return krealloc(p, size, flags);
+	return mslab_krealloc(p, size, flags);
+}
+
+static inline void *mslab_compat_krealloc_array(void *p, size_t n,
+						size_t size, gfp_t flags)
+{
+	size_t bytes;
+
+	if (unlikely(check_mul_overflow(n, size, &bytes)))
+		return NULL;
+	return mslab_compat_krealloc(p, bytes, flags);
 }
 
 static inline void mslab_compat_kfree_bulk(size_t size, void **p)
@@ -130,6 +169,25 @@ static inline void mslab_compat_kfree_bulk(size_t size, void **p)
 	for (i = 0; i < size; i++)
 		mslab_compat_kfree(p[i]);
 }
+
+static inline void *mslab_compat_kcalloc_node(size_t n, size_t size,
+					      gfp_t flags, int node)
+{
+	size_t bytes;
+
+	if (unlikely(check_mul_overflow(n, size, &bytes)))
+		return NULL;
+	return mslab_kmalloc_node(bytes, flags | __GFP_ZERO, node);
+}
+
+static inline void mslab_compat_kfree_cleanup(void *p)
+{
+	if (!IS_ERR_OR_NULL(p))
+		mslab_compat_kfree(p);
+}
+
+/* __free(kfree) (scope-based cleanup) must free through mslab too. */
+DEFINE_FREE(mslab_compat_kfree, void *, mslab_compat_kfree_cleanup(_T))
 
 #undef kmalloc
 #define kmalloc(size, flags)		mslab_kmalloc((size), (flags))
@@ -149,28 +207,47 @@ static inline void mslab_compat_kfree_bulk(size_t size, void **p)
 #define kcalloc_node(n, size, flags, node)				\
 	mslab_compat_kcalloc_node((n), (size), (flags), (node))
 #undef krealloc
-#define krealloc(p, size, flags)	mslab_krealloc((p), (size), (flags))
+#define krealloc(p, size, flags)	mslab_compat_krealloc((p), (size), (flags))
+#undef krealloc_array
+#define krealloc_array(p, n, size, flags)				\
+	mslab_compat_krealloc_array((p), (n), (size), (flags))
 #define kfree				mslab_compat_kfree
+#define kfree_sensitive			mslab_compat_kfree_sensitive
 #define ksize				mslab_compat_ksize
 #define kfree_bulk			mslab_compat_kfree_bulk
-
-static inline void *mslab_compat_kcalloc_node(size_t n, size_t size,
-					      gfp_t flags, int node)
-{
-	size_t bytes;
-
-	if (unlikely(check_mul_overflow(n, size, &bytes)))
-		return NULL;
-	return mslab_kmalloc_node(bytes, flags | __GFP_ZERO, node);
-}
+#define __free_kfree			__free_mslab_compat_kfree
 
 /* === RCU ================================================================ */
 
+/* @head is the rcu_head inside the allocation at @p. */
+static inline void mslab_compat_kfree_call_rcu(void *p, struct rcu_head *head)
+{
+	if (mslab_owns(p))
+		mslab_kfree_call_rcu(head);
+	else
+		kvfree_call_rcu(head, p);
+}
+
+static inline void mslab_compat_kfree_rcu_mightsleep(void *p)
+{
+	if (mslab_owns(p))
+		mslab_kfree_rcu_mightsleep(p);
+	else if (p)
+		kvfree_call_rcu(NULL, p);
+}
+
 #undef kfree_rcu
-#define kfree_rcu(ptr, rhf)		mslab_kfree_rcu(ptr, rhf)
+#define kfree_rcu(ptr, rhf)						\
+do {									\
+	typeof(ptr) ___p = (ptr);					\
+									\
+	if (___p)							\
+		mslab_compat_kfree_call_rcu(___p, (void *)___p +	\
+					    offsetof(typeof(*___p), rhf)); \
+} while (0)
 #undef kvfree_rcu
-#define kvfree_rcu(ptr, rhf)		mslab_kfree_rcu(ptr, rhf)
+#define kvfree_rcu(ptr, rhf)		kfree_rcu(ptr, rhf)
 #undef kfree_rcu_mightsleep
-#define kfree_rcu_mightsleep(ptr)	mslab_kfree_rcu_mightsleep(ptr)
+#define kfree_rcu_mightsleep(ptr)	mslab_compat_kfree_rcu_mightsleep(ptr)
 
 #endif /* _LINUX_MSLAB_COMPAT_H */

@@ -7,8 +7,11 @@
 #
 #   bench.sh [-l LOOPS] [-r REPS] [-p PATTERNS] [-v VARIANTS]
 #            [-s "MEMORY SIZES"] [-n MEMORY_OBJECTS] [-o "MODULE PARAMS"]
+#            [-m "MSLAB PARAMS"]
 #
-# 1. Loads mslab.ko (unless loaded) and mslab_bench.ko, whose init runs
+# 1. Loads mslab.ko (unless loaded; with -m's parameters, e.g.
+#    "hardened=0 random_freelist=0" to match a kernel built without SLUB's
+#    freelist hardening) and mslab_bench.ko (with -o's), whose init runs
 #    the timing patterns (-p, default all; "none" for none) with -l pairs
 #    per timed loop and -r timed rounds, and prints the table and the
 #    "csv,time,..." lines to the kernel log (Documentation/bench.rst).
@@ -40,8 +43,9 @@ variants=mslab
 memsizes="8 64 192 256 700 1024 4096"
 memobjs=100000
 params=
+mslab_params=
 
-while getopts 'l:r:p:v:s:n:o:' opt; do
+while getopts 'l:r:p:v:s:n:o:m:' opt; do
 	case $opt in
 	l) loops=$OPTARG ;;
 	r) reps=$OPTARG ;;
@@ -50,7 +54,8 @@ while getopts 'l:r:p:v:s:n:o:' opt; do
 	s) memsizes=$OPTARG ;;
 	n) memobjs=$OPTARG ;;
 	o) params=$OPTARG ;;
-	*) echo "usage: bench.sh [-l loops] [-r reps] [-p patterns] [-v variants] [-s sizes] [-n objects] [-o params]" >&2
+	m) mslab_params=$OPTARG ;;
+	*) echo "usage: bench.sh [-l loops] [-r reps] [-p patterns] [-v variants] [-s sizes] [-n objects] [-o params] [-m mslab params]" >&2
 	   exit 2 ;;
 	esac
 done
@@ -85,13 +90,19 @@ first() {
 ctl=/sys/kernel/debug/mslab_bench/mem
 
 if [ ! -d /sys/module/mslab ]; then
-	insmod "$MODULES/mslab.ko" || fail "insmod mslab.ko"
+	# shellcheck disable=SC2086 # a list of module parameters
+	insmod "$MODULES/mslab.ko" $mslab_params || fail "insmod mslab.ko"
 	loaded_mslab=1
 fi
 [ -d /sys/module/mslab_bench ] && rmmod mslab_bench
 
 kfence=$(cat /sys/module/kfence/parameters/sample_interval 2>/dev/null)
 say "guest: $(uname -r), kfence.sample_interval=${kfence:-none (no kfence)}, $(grep -c ^processor /proc/cpuinfo) CPUs"
+mp=
+for f in /sys/module/mslab/parameters/*; do
+	[ -r "$f" ] && mp="$mp ${f##*/}=$(cat "$f")"
+done
+say "mslab:${mp:- no parameters}"
 say "timing: patterns=${patterns:-none} loops=$loops reps=$reps variants=$variants $params"
 # shellcheck disable=SC2086 # $params is a list of module parameters
 insmod "$MODULES/mslab_bench.ko" patterns="$patterns" loops="$loops" \
