@@ -678,6 +678,48 @@ static __always_inline void *slab_alloc_fast(struct mslab_cache *s, int node)
 }
 #endif
 
+/* The sheaf front end's fast path: pop from this CPU's main sheaf. */
+static __always_inline void *sheaf_alloc_fast(struct mslab_cache *s)
+{
+	struct mslab_pcs *pcs = mslab_pcs_enter(s->pcs);
+	void *object = NULL;
+
+	if (unlikely(!pcs))
+		return NULL;
+	if (likely(pcs->main->size))
+		object = pcs->main->objects[--pcs->main->size];
+	mslab_pcs_exit(pcs);
+	if (likely(object))
+		mslab_stat(s, ALLOC_FASTPATH);
+	return object;
+}
+
+/* And its free: push on this CPU's main sheaf, if it has room. */
+static __always_inline bool sheaf_free_fast(struct mslab_cache *s, void *x,
+					    unsigned long addr)
+{
+	struct mslab_pcs *pcs = mslab_pcs_enter(s->pcs);
+	struct mslab_sheaf *main;
+
+	if (unlikely(!pcs))
+		return false;
+	main = pcs->main;
+	if (unlikely(main->size >= s->sheaf_capacity)) {
+		mslab_pcs_exit(pcs);
+		return false;
+	}
+	/* The naive double-free check SLUB's hardened freelist makes. */
+	if (unlikely(main->size && main->objects[main->size - 1] == x)) {
+		mslab_pcs_exit(pcs);
+		mslab_report_free_error(s, x, addr, "double free");
+		return true;
+	}
+	main->objects[main->size++] = x;
+	mslab_pcs_exit(pcs);
+	mslab_stat(s, FREE_FASTPATH);
+	return true;
+}
+
 static __always_inline void *slab_alloc_node(struct mslab_cache *s,
 					     gfp_t gfpflags, int node)
 {
@@ -685,8 +727,11 @@ static __always_inline void *slab_alloc_node(struct mslab_cache *s,
 
 	might_alloc(gfpflags);
 	object = NULL;
-	if (s->sheaf_capacity && node == NUMA_NO_NODE)
-		object = mslab_sheaf_alloc(s, gfpflags);
+	if (s->sheaf_capacity && node == NUMA_NO_NODE) {
+		object = sheaf_alloc_fast(s);
+		if (unlikely(!object))
+			object = mslab_sheaf_alloc(s, gfpflags);
+	}
 	if (!object)
 		object = slab_alloc_fast(s, node);
 	if (unlikely(!object))
@@ -951,6 +996,22 @@ void mslab_slab_free(struct mslab_cache *s, struct mslab_slab *slab,
 	do_slab_free(s, slab, head, tail, cnt, addr, user);
 }
 
+/* Free one object of @slab, after checking it is the start of one. */
+static __always_inline void free_object(struct mslab_cache *s,
+					struct mslab_slab *slab, void *x,
+					unsigned long addr)
+{
+	if (unlikely(!mslab_obj_in_slab(s, slab, x))) {
+		mslab_report_free_error(s, x, addr, "not the start of an object");
+		return;
+	}
+	/* Sheaves hold objects of their CPU's node only. */
+	if (s->sheaf_capacity && mslab_slab_nid(slab) == numa_mem_id() &&
+	    (sheaf_free_fast(s, x, addr) || mslab_sheaf_free(s, x, addr)))
+		return;
+	do_slab_free(s, slab, x, x, 1, addr, true);
+}
+
 /**
  * mslab_free_object() - free one object to its slab
  * @s: the slab's cache
@@ -963,15 +1024,7 @@ void mslab_slab_free(struct mslab_cache *s, struct mslab_slab *slab,
 void mslab_free_object(struct mslab_cache *s, struct mslab_slab *slab,
 		       void *x, unsigned long addr)
 {
-	if (unlikely(!mslab_obj_in_slab(s, slab, x))) {
-		mslab_report_free_error(s, x, addr, "not the start of an object");
-		return;
-	}
-	/* Sheaves hold objects of their CPU's node only. */
-	if (s->sheaf_capacity && mslab_slab_nid(slab) == numa_mem_id() &&
-	    mslab_sheaf_free(s, x, addr))
-		return;
-	do_slab_free(s, slab, x, x, 1, addr, true);
+	free_object(s, slab, x, addr);
 }
 
 /*
@@ -1013,9 +1066,13 @@ void mslab_cache_free(struct mslab_cache *s, void *obj)
 
 	if (unlikely(ZERO_OR_NULL_PTR(obj)))
 		return;
-	slab = mslab_free_to_slab(s, obj, _RET_IP_);
-	if (likely(slab))
-		mslab_free_object(s, slab, obj, _RET_IP_);
+	slab = mslab_virt_to_slab(obj);
+	if (unlikely(!slab || slab->cache != s)) {
+		/* Says which of the two it was. */
+		mslab_free_to_slab(s, obj, _RET_IP_);
+		return;
+	}
+	free_object(s, slab, obj, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mslab_cache_free);
 

@@ -226,6 +226,35 @@ struct mslab_pcs {
 	struct mslab_sheaf *spare;
 };
 
+/*
+ * Enter this CPU's sheaves of @pcs_base, or NULL when an interrupted context
+ * of this CPU is inside them. Pairs with mslab_pcs_exit().
+ */
+static __always_inline struct mslab_pcs *
+mslab_pcs_enter(struct mslab_pcs __percpu *pcs_base)
+{
+	struct mslab_pcs *pcs;
+
+	preempt_disable();
+	pcs = this_cpu_ptr(pcs_base);
+	if (unlikely(READ_ONCE(pcs->busy))) {
+		preempt_enable();
+		return NULL;
+	}
+	WRITE_ONCE(pcs->busy, true);
+	/* Interrupts on this CPU see busy before any change to the sheaves. */
+	barrier();
+	return pcs;
+}
+
+static __always_inline void mslab_pcs_exit(struct mslab_pcs *pcs)
+{
+	/* All changes to the sheaves are done before busy clears. */
+	barrier();
+	WRITE_ONCE(pcs->busy, false);
+	preempt_enable();
+}
+
 /* Limits of a barn's lists, as SLUB's MAX_FULL_SHEAVES/MAX_EMPTY_SHEAVES. */
 #define MSLAB_BARN_MAX_FULL	10
 #define MSLAB_BARN_MAX_EMPTY	10
@@ -358,9 +387,6 @@ struct mslab_cache {
 	struct mslab_node *node[];
 };
 
-/* The slab that holds @x, or NULL if mslab did not allocate it. */
-struct mslab_slab *mslab_virt_to_slab(const void *x);
-
 static inline void mslab_stat(const struct mslab_cache *s,
 			      enum mslab_stat_item si)
 {
@@ -413,8 +439,6 @@ int mslab_calculate_order(unsigned int size);
 struct mslab_slab *mslab_new_slab(struct mslab_cache *s, gfp_t flags,
 				  int node);
 void mslab_discard_slab(struct mslab_cache *s, struct mslab_slab *slab);
-bool mslab_obj_in_slab(struct mslab_cache *s, struct mslab_slab *slab,
-		       const void *obj);
 int mslab_slab_init(void);
 void mslab_slab_exit(void);
 
@@ -614,6 +638,62 @@ static inline void mslab_set_freepointer(struct mslab_cache *s, void *object,
 	if (s->random)
 		v ^= mslab_freeptr_key(s, ptr_addr);
 	*ptr_addr = (void *)v;
+}
+
+/**
+ * mslab_virt_to_slab() - find the mslab slab holding an address
+ * @x: any address
+ *
+ * An mslab slab's head page has its private field pointing to the slab's
+ * descriptor, and the descriptor points back to the page. Inline: every
+ * free starts here.
+ *
+ * Return: the slab, or NULL when @x is not in memory mslab allocated.
+ */
+static __always_inline struct mslab_slab *mslab_virt_to_slab(const void *x)
+{
+	struct mslab_slab *slab;
+	struct page *page;
+
+	if (unlikely(!virt_addr_valid(x)))
+		return NULL;
+	page = compound_head(virt_to_page(x));
+	/* The kernel's own slab pages reuse the private word for counters. */
+	if (unlikely(PageSlab(page)))
+		return NULL;
+	slab = (struct mslab_slab *)page_private(page);
+	if (unlikely(!slab || !virt_addr_valid(slab)))
+		return NULL;
+	/*
+	 * For a page that is not mslab's, @slab is whatever its owner keeps
+	 * in private: a valid kernel address, but maybe not a descriptor, so
+	 * read the back pointer without KASAN's checks.
+	 */
+	if (unlikely(READ_ONCE_NOCHECK(slab->page) != page))
+		return NULL;
+	return slab;
+}
+
+/**
+ * mslab_obj_in_slab() - is @obj the start of an object of @slab?
+ * @s: the slab's cache
+ * @slab: the slab
+ * @obj: address to check
+ *
+ * Return: true when @obj is exactly the start of one of the slab's objects.
+ */
+static __always_inline bool mslab_obj_in_slab(struct mslab_cache *s,
+					      struct mslab_slab *slab,
+					      const void *obj)
+{
+	unsigned long off = obj - slab->base;
+	unsigned int idx;
+
+	if (unlikely(obj < slab->base ||
+		     off >= (unsigned long)slab->objects * s->size))
+		return false;
+	idx = reciprocal_divide(off, s->reciprocal_size);
+	return (unsigned long)idx * s->size == off;
 }
 
 /*

@@ -94,36 +94,6 @@ static void flush_sheaf(struct mslab_cache *s, struct mslab_sheaf *sheaf)
 	sheaf->size = 0;
 }
 
-/* === The CPU's sheaves ================================================== */
-
-/*
- * Enter this CPU's sheaves, or NULL when an interrupted context of this CPU
- * is inside them. Pairs with pcs_exit().
- */
-static __always_inline struct mslab_pcs *pcs_enter(struct mslab_cache *s)
-{
-	struct mslab_pcs *pcs;
-
-	preempt_disable();
-	pcs = this_cpu_ptr(s->pcs);
-	if (unlikely(READ_ONCE(pcs->busy))) {
-		preempt_enable();
-		return NULL;
-	}
-	WRITE_ONCE(pcs->busy, true);
-	/* Interrupts on this CPU see busy before any change to the sheaves. */
-	barrier();
-	return pcs;
-}
-
-static __always_inline void pcs_exit(struct mslab_pcs *pcs)
-{
-	/* All changes to the sheaves are done before busy clears. */
-	barrier();
-	WRITE_ONCE(pcs->busy, false);
-	preempt_enable();
-}
-
 /* === Barns ============================================================== */
 
 static struct mslab_barn *local_barn(struct mslab_cache *s)
@@ -265,14 +235,14 @@ static void *sheaf_refill_alloc(struct mslab_cache *s, gfp_t gfpflags)
 		return NULL;
 	mslab_stat_add(s, SHEAF_REFILL, n);
 
-	pcs = pcs_enter(s);
+	pcs = mslab_pcs_enter(s->pcs);
 	if (pcs) {
 		main = pcs->main;
 		room = min(s->sheaf_capacity - main->size, n - 1);
 		memcpy(&main->objects[main->size], &objects[n - room],
 		       room * sizeof(void *));
 		main->size += room;
-		pcs_exit(pcs);
+		mslab_pcs_exit(pcs);
 		n -= room;
 	}
 	if (n > 1) {
@@ -296,7 +266,7 @@ void *mslab_sheaf_alloc(struct mslab_cache *s, gfp_t gfpflags)
 	struct mslab_pcs *pcs;
 	void *object;
 
-	pcs = pcs_enter(s);
+	pcs = mslab_pcs_enter(s->pcs);
 	if (unlikely(!pcs))
 		return NULL;
 	main = pcs->main;
@@ -314,7 +284,7 @@ void *mslab_sheaf_alloc(struct mslab_cache *s, gfp_t gfpflags)
 		main = full;
 		goto pop;
 	}
-	pcs_exit(pcs);
+	mslab_pcs_exit(pcs);
 
 	object = sheaf_refill_alloc(s, gfpflags);
 	if (object)
@@ -323,7 +293,7 @@ void *mslab_sheaf_alloc(struct mslab_cache *s, gfp_t gfpflags)
 
 pop:
 	object = main->objects[--main->size];
-	pcs_exit(pcs);
+	mslab_pcs_exit(pcs);
 	mslab_stat(s, ALLOC_FASTPATH);
 	return object;
 }
@@ -344,7 +314,7 @@ bool mslab_sheaf_free(struct mslab_cache *s, void *obj, unsigned long addr)
 	struct mslab_sheaf *main, *empty;
 	struct mslab_pcs *pcs;
 
-	pcs = pcs_enter(s);
+	pcs = mslab_pcs_enter(s->pcs);
 	if (unlikely(!pcs))
 		return false;
 	main = pcs->main;
@@ -382,12 +352,12 @@ bool mslab_sheaf_free(struct mslab_cache *s, void *obj, unsigned long addr)
 push:
 	/* The naive double-free check SLUB's hardened freelist makes. */
 	if (unlikely(main->size && main->objects[main->size - 1] == obj)) {
-		pcs_exit(pcs);
+		mslab_pcs_exit(pcs);
 		mslab_report_free_error(s, obj, addr, "double free");
 		return true;
 	}
 	main->objects[main->size++] = obj;
-	pcs_exit(pcs);
+	mslab_pcs_exit(pcs);
 	mslab_stat(s, FREE_FASTPATH);
 	return true;
 }
@@ -408,14 +378,14 @@ void mslab_sheaves_flush_local(struct mslab_cache *s)
 
 	if (!s->sheaf_capacity)
 		return;
-	pcs = pcs_enter(s);
+	pcs = mslab_pcs_enter(s->pcs);
 	/* Process context cannot have interrupted a sheaf operation. */
 	if (WARN_ON_ONCE(!pcs))
 		return;
 	flush_sheaf(s, pcs->main);
 	spare = pcs->spare;
 	pcs->spare = NULL;
-	pcs_exit(pcs);
+	mslab_pcs_exit(pcs);
 	if (spare) {
 		flush_sheaf(s, spare);
 		free_sheaf(s, spare);

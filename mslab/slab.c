@@ -38,58 +38,6 @@ static bool should_fail(atomic_t *counter)
 	return atomic_add_unless(counter, -1, 0);
 }
 
-/**
- * mslab_virt_to_slab() - find the mslab slab holding an address
- * @x: any address
- *
- * Return: the slab, or NULL when @x is not in memory mslab allocated.
- */
-struct mslab_slab *mslab_virt_to_slab(const void *x)
-{
-	struct mslab_slab *slab;
-	struct page *page;
-
-	if (unlikely(!virt_addr_valid(x)))
-		return NULL;
-	page = compound_head(virt_to_page(x));
-	/* The kernel's own slab pages reuse the private word for counters. */
-	if (unlikely(PageSlab(page)))
-		return NULL;
-	slab = (struct mslab_slab *)page_private(page);
-	if (unlikely(!slab || !virt_addr_valid(slab)))
-		return NULL;
-	/*
-	 * For a page that is not mslab's, @slab is whatever its owner keeps
-	 * in private: a valid kernel address, but maybe not a descriptor, so
-	 * read the back pointer without KASAN's checks.
-	 */
-	if (unlikely(READ_ONCE_NOCHECK(slab->page) != page))
-		return NULL;
-	return slab;
-}
-EXPORT_SYMBOL_IF_KUNIT(mslab_virt_to_slab);
-
-/**
- * mslab_obj_in_slab() - is @obj the start of an object of @slab?
- * @s: the slab's cache
- * @slab: the slab
- * @obj: address to check
- *
- * Return: true when @obj is exactly the start of one of the slab's objects.
- */
-bool mslab_obj_in_slab(struct mslab_cache *s, struct mslab_slab *slab,
-		       const void *obj)
-{
-	unsigned long off = obj - slab->base;
-	unsigned int idx;
-
-	if (obj < slab->base || off >= (unsigned long)slab->objects * s->size)
-		return false;
-	idx = reciprocal_divide(off, s->reciprocal_size);
-	return (unsigned long)idx * s->size == off;
-}
-EXPORT_SYMBOL_IF_KUNIT(mslab_obj_in_slab);
-
 static struct page *alloc_slab_page(gfp_t flags, int node, unsigned int order)
 {
 	if (node == NUMA_NO_NODE)
