@@ -111,3 +111,40 @@ ksft_dmesg_mark() {
 ksft_dmesg_reports() {
 	dmesg | sed -n "/mslab-selftest: mark $1\$/,\$p" | grep -E "$KSFT_REPORT_RE"
 }
+
+# Skip the whole test (exit KSFT_SKIP) unless it can run: as root, with
+# mslab.ko and the named client modules in $MODULES, mslab not loaded yet
+# (the test loads it), and debugfs mounted on /sys/kernel/debug.
+#   ksft_require_mslab mslab mslab_stress ...
+ksft_require_mslab() {
+	if [ "$(id -u)" -ne 0 ]; then
+		ktap_skip_all "must run as root"
+		exit "$KSFT_SKIP"
+	fi
+	for m in "$@"; do
+		if [ ! -f "$MODULES/$m.ko" ]; then
+			ktap_skip_all "no $MODULES/$m.ko"
+			exit "$KSFT_SKIP"
+		fi
+	done
+	if [ -d /sys/module/mslab ]; then
+		ktap_skip_all "mslab is already loaded"
+		exit "$KSFT_SKIP"
+	fi
+	if [ ! -d /sys/kernel/debug ] || ! grep -qw debugfs /proc/mounts; then
+		ktap_skip_all "debugfs is not mounted on /sys/kernel/debug"
+		exit "$KSFT_SKIP"
+	fi
+}
+
+# One test point: the kernel logged no report (WARNING, BUG, KASAN ...)
+# since ksft_dmesg_mark TAG; the reports, if any, are printed.
+ksft_test_no_reports() {
+	_reports=$(ksft_dmesg_reports "$1") || {
+		ktap_test_pass "no kernel reports in dmesg"
+		return
+	}
+	ktap_print_msg "kernel reports since the test began:"
+	echo "$_reports" | sed 's/^/#   /'
+	ktap_test_fail "no kernel reports in dmesg"
+}

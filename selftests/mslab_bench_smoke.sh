@@ -36,20 +36,7 @@ ALLOCS="kernel mslab"
 
 ktap_print_header
 
-if [ "$(id -u)" -ne 0 ]; then
-	ktap_skip_all "must run as root"
-	exit "$KSFT_SKIP"
-fi
-for m in mslab mslab_bench; do
-	if [ ! -f "$MODULES/$m.ko" ]; then
-		ktap_skip_all "no $MODULES/$m.ko"
-		exit "$KSFT_SKIP"
-	fi
-done
-if [ -d /sys/module/mslab ]; then
-	ktap_skip_all "mslab is already loaded"
-	exit "$KSFT_SKIP"
-fi
+ksft_require_mslab mslab mslab_bench
 
 ncpus=$(grep -c ^processor /proc/cpuinfo)
 # run, env, header, 7 patterns, memory, pages, unload, reports
@@ -160,13 +147,7 @@ check_pages() {
 ktap_test_result "mslab's debugfs pages equal its caches' slabs x pages" \
 	check_pages
 
-if reports=$(ksft_dmesg_reports "$tag"); then
-	ktap_print_msg "kernel reports since the test began:"
-	echo "$reports" | sed 's/^/#   /'
-	ktap_test_fail "no kernel reports in dmesg"
-else
-	ktap_test_pass "no kernel reports in dmesg"
-fi
+ksft_test_no_reports "$tag"
 
 for m in mslab_bench mslab; do
 	[ -d "/sys/module/$m" ] && rmmod "$m" 2>/dev/null

@@ -39,24 +39,7 @@ STATS=/sys/kernel/debug/mslab/stats
 
 ktap_print_header
 
-if [ "$(id -u)" -ne 0 ]; then
-	ktap_skip_all "must run as root"
-	exit "$KSFT_SKIP"
-fi
-for m in mslab mslab_compat_client; do
-	if [ ! -f "$MODULES/$m.ko" ]; then
-		ktap_skip_all "no $MODULES/$m.ko"
-		exit "$KSFT_SKIP"
-	fi
-done
-if [ -d /sys/module/mslab ]; then
-	ktap_skip_all "mslab is already loaded"
-	exit "$KSFT_SKIP"
-fi
-if [ ! -d /sys/kernel/debug ] || ! grep -qw debugfs /proc/mounts; then
-	ktap_skip_all "debugfs is not mounted on /sys/kernel/debug"
-	exit "$KSFT_SKIP"
-fi
+ksft_require_mslab mslab mslab_compat_client
 
 # insmod mslab, insmod client, smp, 3 caches x (mslab, not kernel),
 # kmalloc counters, cache counters, refused, rmmod client, pages, caches,
@@ -221,13 +204,7 @@ ktap_test_result "__free(kfree) gives a kmalloc() back to mslab (pages: 0)" \
 
 ktap_test_result "rmmod mslab" rmmod mslab
 
-if reports=$(ksft_dmesg_reports "$tag"); then
-	ktap_print_msg "kernel reports since the test began:"
-	echo "$reports" | sed 's/^/#   /'
-	ktap_test_fail "no kernel reports in dmesg"
-else
-	ktap_test_pass "no kernel reports in dmesg"
-fi
+ksft_test_no_reports "$tag"
 
 cleanup
 ktap_finished

@@ -21,22 +21,7 @@ CHECKS=8
 
 ktap_print_header
 
-if [ "$(id -u)" -ne 0 ]; then
-	ktap_skip_all "must run as root"
-	exit "$KSFT_SKIP"
-fi
-if [ ! -f "$MODULES/mslab.ko" ]; then
-	ktap_skip_all "no $MODULES/mslab.ko"
-	exit "$KSFT_SKIP"
-fi
-if [ -d /sys/module/mslab ]; then
-	ktap_skip_all "mslab is already loaded"
-	exit "$KSFT_SKIP"
-fi
-if [ ! -d /sys/kernel/debug ] || ! grep -qw debugfs /proc/mounts; then
-	ktap_skip_all "debugfs is not mounted on /sys/kernel/debug"
-	exit "$KSFT_SKIP"
-fi
+ksft_require_mslab mslab
 
 ktap_set_plan $((ROUNDS * CHECKS))
 
