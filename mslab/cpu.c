@@ -92,16 +92,14 @@ static bool has_cpu_slab(int cpu, struct mslab_cache *s)
 {
 	struct mslab_cpu *c = per_cpu_ptr(s->cpu_slab, cpu);
 
-	struct mslab_pcs *pcs;
-
-	/* Racy: a CPU that gains a slab meanwhile keeps it, as in SLUB. */
-	if (data_race(c->slab) || data_race(c->partial))
+	/*
+	 * Another CPU's sheaves cannot be looked at safely (it may free one
+	 * at any time): a cache with sheaves flushes every CPU.
+	 */
+	if (s->sheaf_capacity)
 		return true;
-	if (!s->sheaf_capacity)
-		return false;
-	pcs = per_cpu_ptr(s->pcs, cpu);
-	/* Racy too; a sheaf is only freed by its own CPU or a dead CPU's flush. */
-	return data_race(pcs->main->size) || data_race(pcs->spare);
+	/* Racy: a CPU that gains a slab meanwhile keeps it, as in SLUB. */
+	return data_race(c->slab) || data_race(c->partial);
 }
 
 static void flush_all_cpus_locked(struct mslab_cache *s)
