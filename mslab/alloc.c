@@ -24,12 +24,17 @@
  * buddy allocator. Empty slabs beyond min_partial per node go back to the
  * buddy allocator.
  *
+ * In a cache with sheaves (sheaf.c) the fast paths first try the CPU's
+ * object array; these paths are then its slow path. Bulk operations are in
+ * bulk.c, flushing CPUs and CPU hotplug in cpu.c.
+ *
  * Lock order:
  *   1. cpu_hotplug_lock (cpus_read_lock(), for flushing every CPU)
  *   2. mslab_mutex (cache list; creation and destruction)
  *   3. mslab_node.list_lock (spinlock, irqsave)
  *   4. mslab_cpu.lock (local_lock, irqsave)
  *   5. mslab_slab.lock (spinlock, only where there is no cmpxchg128)
+ *   (mslab_barn.lock, sheaf.c, nests inside none of these and takes none)
  *
  *   list_lock protects a node's partial list, nr_partial, its all_slabs
  *   list and each slab's on_node_partial. It is taken from any context, so
