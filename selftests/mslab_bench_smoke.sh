@@ -8,9 +8,12 @@
 #
 #  timing   "csv,time" lines for every pattern (reuse, batch-fifo and
 #           batch-shuffled at 4 batch sizes, worst, the sweep at every size,
-#           and with 2 or more CPUs remote and allcpu), each for the kernel
-#           and the mslab variant, with 13 fields, min <= median <= max,
-#           median > 0 and a ratio > 0; the table header and the env line
+#           kmalloc at every sweep size, bulk at every bulk size, and with 2
+#           or more CPUs remote and allcpu), each for the kernel and the
+#           mslab variant (for kmalloc: mslab's kmalloc caches, the row
+#           named after mslab's front end, slab by default), with 13
+#           fields, min <= median <= max, median > 0 and a ratio > 0; the
+#           table header and the env line
 #  memory   "csv,mem" lines for every size, phase and allocator, with the
 #           live count of the phase, objs_per_slab > 0, pages > 0 and an
 #           efficiency in (0, 100]
@@ -29,9 +32,11 @@ LOOPS=1000
 REPS=2
 MEM_SIZES="64 700"
 MEM_OBJS=2000
-# Keep in step with mslab_bench.c: bench_batches[] and sweep_sizes[].
+# Keep in step with mslab_bench.c: bench_batches[], sweep_sizes[] and
+# bulk_sizes[].
 BATCHES="1 10 100 1000"
 NR_SWEEP=13
+NR_BULK=11
 ALLOCS="kernel mslab"
 
 ktap_print_header
@@ -39,8 +44,8 @@ ktap_print_header
 ksft_require_mslab mslab mslab_bench
 
 ncpus=$(grep -c ^processor /proc/cpuinfo)
-# run, env, header, 7 patterns, memory, pages, unload, reports
-ktap_set_plan 14
+# run, env, header, 9 patterns, memory, pages, unload, reports
+ktap_set_plan 16
 
 tag="mslab_bench_smoke-$$"
 ksft_dmesg_mark "$tag"
@@ -62,10 +67,11 @@ grep '^csv,time,' "$out.k" >"$out.time"
 ktap_test_result "env line" grep -q '^env: cpus=' "$out.k"
 ktap_test_result "table header" grep -q '^pattern .*ratio$' "$out.k"
 
-# check_time PATTERN ROWS: ROWS well-formed lines per allocator.
+# check_time PATTERN ROWS [ALLOCS]: ROWS well-formed lines per allocator
+# of ALLOCS (default $ALLOCS).
 check_time() {
 	ok=0
-	for a in $ALLOCS; do
+	for a in ${3:-$ALLOCS}; do
 		n=$(awk -F, -v p="$1" -v a="$a" -v reps="$REPS" '
 			$3 == p && $6 == a && NF == 13 && $8 == reps &&
 			$9 + 0 > 0 && $10 + 0 <= $9 + 0 && $9 + 0 <= $11 + 0 &&
@@ -86,6 +92,13 @@ ktap_test_result "pattern batch-fifo" check_time batch-fifo "$nb"
 ktap_test_result "pattern batch-shuffled" check_time batch-shuffled "$nb"
 ktap_test_result "pattern worst" check_time worst 1
 ktap_test_result "pattern sweep" check_time sweep "$NR_SWEEP"
+# mslab's kmalloc caches have the front end of its "sheaves" parameter,
+# which bench.sh printed and named the mslab row after.
+kfront=slab
+grep -q '^mslab_bench: mslab:.* sheaves=[Yy1]' "$out.sh" && kfront=sheaves
+ktap_test_result "pattern kmalloc" check_time kmalloc "$NR_SWEEP" \
+	"kernel $kfront"
+ktap_test_result "pattern bulk" check_time bulk "$NR_BULK"
 if [ "$ncpus" -ge 2 ]; then
 	# One consumer on the producer's node, one on another if there is.
 	nodes=$(find /sys/devices/system/node -maxdepth 1 -name 'node[0-9]*' 2>/dev/null | wc -l)

@@ -7,7 +7,7 @@
 #
 #   bench.sh [-l LOOPS] [-r REPS] [-p PATTERNS] [-v VARIANTS]
 #            [-s "MEMORY SIZES"] [-n MEMORY_OBJECTS] [-o "MODULE PARAMS"]
-#            [-m "MSLAB PARAMS"]
+#            [-m "MSLAB PARAMS"] [-k KMALLOC_FRONT_ENDS]
 #
 # 1. Loads mslab.ko (unless loaded; with -m's parameters, e.g.
 #    "hardened=0 random_freelist=0" to match a kernel built without SLUB's
@@ -15,6 +15,7 @@
 #    the timing patterns (-p, default all; "none" for none) with -l pairs
 #    per timed loop and -r timed rounds, and prints the table and the
 #    "csv,time,..." lines to the kernel log (Documentation/bench.rst).
+#    The kmalloc pattern is not part of this load: see 3.
 # 2. Measures memory through /sys/kernel/debug/mslab_bench/mem: for each
 #    size of -s and each allocator (the kernel, then each mslab variant of
 #    -v), one cache at a time: allocate -n objects, free a random half,
@@ -29,7 +30,15 @@
 #    also counts the free objects of per-CPU slabs). DEBUGFS_PAGES is
 #    mslab's own count of the pages it holds (all caches), "-" for the
 #    kernel.
-# 3. Unloads what it loaded. Exits non-zero on any failure.
+# 3. The kmalloc pattern (kmalloc() against mslab_kmalloc()), after the
+#    memory measurement, whose check that mslab's page count equals the
+#    bench cache's needs mslab's kmalloc caches empty: mslab_bench is
+#    loaded again with patterns=kmalloc. The pattern measures mslab's
+#    kmalloc caches, whose front end is mslab's module parameter "sheaves";
+#    its mslab row is named after it, slab or sheaves. With -k (e.g.
+#    "slab,sheaves") and an mslab this script loaded, it runs once per
+#    front end named, each time with mslab reloaded with that sheaves=.
+# 4. Unloads what it loaded. Exits non-zero on any failure.
 #
 # Modules come from $MSLAB_MODULES (default /modules).
 
@@ -44,8 +53,11 @@ memsizes="8 64 192 256 700 1024 4096"
 memobjs=100000
 params=
 mslab_params=
+kfronts=
+# Keep in step with bench_patterns[] in mslab_bench.c.
+all_patterns="reuse,batch,worst,sweep,kmalloc,bulk,remote,allcpu"
 
-while getopts 'l:r:p:v:s:n:o:m:' opt; do
+while getopts 'l:r:p:v:s:n:o:m:k:' opt; do
 	case $opt in
 	l) loops=$OPTARG ;;
 	r) reps=$OPTARG ;;
@@ -55,11 +67,13 @@ while getopts 'l:r:p:v:s:n:o:m:' opt; do
 	n) memobjs=$OPTARG ;;
 	o) params=$OPTARG ;;
 	m) mslab_params=$OPTARG ;;
-	*) echo "usage: bench.sh [-l loops] [-r reps] [-p patterns] [-v variants] [-s sizes] [-n objects] [-o params] [-m mslab params]" >&2
+	k) kfronts=$OPTARG ;;
+	*) echo "usage: bench.sh [-l loops] [-r reps] [-p patterns] [-v variants] [-s sizes] [-n objects] [-o params] [-m mslab params] [-k kmalloc front ends]" >&2
 	   exit 2 ;;
 	esac
 done
 [ "$patterns" = none ] && patterns=
+[ "$patterns" = all ] && patterns=$all_patterns
 
 say() {
 	echo "mslab_bench: $*"
@@ -96,20 +110,85 @@ if [ ! -d /sys/module/mslab ]; then
 fi
 [ -d /sys/module/mslab_bench ] && rmmod mslab_bench
 
+# mslab_params_line: print mslab's parameters.
+mslab_params_line() {
+	mp=
+	for f in /sys/module/mslab/parameters/*; do
+		[ -r "$f" ] && mp="$mp ${f##*/}=$(cat "$f")"
+	done
+	say "mslab:${mp:- no parameters}"
+}
+
+# kmalloc_front: the front end of mslab's kmalloc caches, as loaded.
+kmalloc_front() {
+	case $(cat /sys/module/mslab/parameters/sheaves 2>/dev/null) in
+	Y|y|1) echo sheaves ;;
+	N|n|0) echo slab ;;
+	*) echo mslab ;;
+	esac
+}
+
+# bench_load PATTERNS: load mslab_bench, which runs the timing PATTERNS.
+bench_load() {
+	say "timing: patterns=${1:-none} loops=$loops reps=$reps variants=$variants $params"
+	# shellcheck disable=SC2086 # $params is a list of module parameters
+	insmod "$MODULES/mslab_bench.ko" patterns="$1" loops="$loops" \
+		reps="$reps" variants="$variants" \
+		kmalloc_front="$(kmalloc_front)" $params ||
+		fail "insmod mslab_bench.ko (see the kernel log)"
+}
+
+# The kmalloc pattern apart, after the memory measurement (see 3).
+kapart=
+case ",$patterns," in
+*,kmalloc,*)
+	kapart=1
+	patterns=$(echo ",$patterns," | sed 's/,kmalloc,/,/; s/^,//; s/,$//')
+	if [ -n "$kfronts" ] && [ -z "$loaded_mslab" ]; then
+		say "kmalloc: mslab was loaded already: -k $kfronts ignored"
+		kfronts=
+	fi
+	;;
+esac
+for fe in $(echo "$kfronts" | tr ',' ' '); do
+	case $fe in
+	slab|sheaves) ;;
+	*) fail "-k: unknown front end $fe (slab, sheaves)" ;;
+	esac
+done
+
 kfence=$(cat /sys/module/kfence/parameters/sample_interval 2>/dev/null)
 say "guest: $(uname -r), kfence.sample_interval=${kfence:-none (no kfence)}, $(grep -c ^processor /proc/cpuinfo) CPUs"
-mp=
-for f in /sys/module/mslab/parameters/*; do
-	[ -r "$f" ] && mp="$mp ${f##*/}=$(cat "$f")"
-done
-say "mslab:${mp:- no parameters}"
-say "timing: patterns=${patterns:-none} loops=$loops reps=$reps variants=$variants $params"
-# shellcheck disable=SC2086 # $params is a list of module parameters
-insmod "$MODULES/mslab_bench.ko" patterns="$patterns" loops="$loops" \
-	reps="$reps" variants="$variants" $params ||
-	fail "insmod mslab_bench.ko (see the kernel log)"
+mslab_params_line
+bench_load "$patterns"
 
-[ -n "$memsizes" ] || { cleanup; say "done"; exit 0; }
+# kmalloc_apart: the kmalloc pattern in a load of its own, with the mslab
+# loaded, or once per front end of -k, each with mslab reloaded.
+kmalloc_apart() {
+	if [ -z "$kfronts" ]; then
+		rmmod mslab_bench || fail "rmmod mslab_bench"
+		bench_load kmalloc
+		return
+	fi
+	for fe in $(echo "$kfronts" | tr ',' ' '); do
+		sv=0
+		[ "$fe" = sheaves ] && sv=1
+		rmmod mslab_bench || fail "rmmod mslab_bench"
+		rmmod mslab || fail "rmmod mslab"
+		# shellcheck disable=SC2086 # a list of module parameters
+		insmod "$MODULES/mslab.ko" $mslab_params sheaves=$sv ||
+			fail "insmod mslab.ko sheaves=$sv"
+		mslab_params_line
+		bench_load kmalloc
+	done
+}
+
+if [ -z "$memsizes" ]; then
+	[ -n "$kapart" ] && kmalloc_apart
+	cleanup
+	say "done"
+	exit 0
+fi
 [ -w "$ctl" ] || fail "no $ctl (is debugfs mounted?)"
 allocs=$(sed -n 's/^allocators: //p' "$ctl")
 
@@ -161,5 +240,6 @@ for size in $memsizes; do
 	done
 done
 
+[ -n "$kapart" ] && kmalloc_apart
 cleanup
 say "done"

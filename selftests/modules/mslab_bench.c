@@ -45,21 +45,27 @@
  *            neighbours come from different slabs (only the allocs and frees
  *            are timed, not the reordering)
  *   sweep    batch @sweep_batch FIFO at each of @sweep_sizes
+ *   kmalloc  the sweep's batches and sizes through the kernel's kmalloc()
+ *            and kfree() against mslab_kmalloc() and mslab_kfree(); the
+ *            mslab row, named @kmalloc_front, uses mslab's kmalloc caches,
+ *            whose front end is mslab.ko's parameter "sheaves" (the
+ *            variants do not apply)
+ *   bulk     kmem_cache_alloc_bulk() then kmem_cache_free_bulk() of N
+ *            objects against mslab_cache_alloc_bulk() and
+ *            mslab_cache_free_bulk(), N = each of @bulk_sizes; figures per
+ *            object
  *   remote   a producer kthread on CPU 0 allocates, a consumer on another
  *            CPU frees (one of the same node and one of another, when there
  *            are), through a ring, @remote_loops objects (loops / 10: a
  *            handover costs tens of pairs); needs 2 CPUs
  *   allcpu   every online CPU runs batch @allcpu_batch FIFO at once on the
  *            same cache; per-CPU ns per pair, averaged; needs 2 CPUs
- * Hooks for later: kmalloc against mslab_kmalloc in the sweep (a new
- * bench_kind in bench_alloc()/bench_free()), and the bulk API (a body over
- * kmem_cache_alloc_bulk and mslab's, bulk sizes 1..250).
  *
  * Output, all with the "mslab_bench: " prefix: an "env" line (CPUs, nodes,
  * the kernel's hardening and init_on_alloc), the table, and CSV lines
  *   csv,time,PATTERN,PARAM,SIZE,ALLOC,OPS,REPS,MEDIAN_NS,MIN_NS,MAX_NS,MEDIAN_CYCLES,RATIO
- * (ns and cycles per pair; cycles "-" when get_cycles() is 0; RATIO is
- * ALLOC's median over the kernel's).
+ * (ns and cycles per pair, per object for bulk; cycles "-" when
+ * get_cycles() is 0; RATIO is ALLOC's median over the kernel's).
  *
  * The memory control file takes one command per write:
  *   new ALLOC SIZE COUNT   create ALLOC's cache of SIZE bytes for COUNT objects
@@ -97,7 +103,7 @@
 
 static char *patterns = "all";
 module_param(patterns, charp, 0444);
-MODULE_PARM_DESC(patterns, "Timing patterns to run at load: reuse,batch,worst,sweep,remote,allcpu, \"all\" or \"\" (default all)");
+MODULE_PARM_DESC(patterns, "Timing patterns to run at load: reuse,batch,worst,sweep,kmalloc,bulk,remote,allcpu, \"all\" or \"\" (default all)");
 
 static unsigned int loops = 1000000;
 module_param(loops, uint, 0444);
@@ -135,6 +141,18 @@ static unsigned int sweep_batch = 100;
 module_param(sweep_batch, uint, 0444);
 MODULE_PARM_DESC(sweep_batch, "Batch of the sweep (default 100)");
 
+static char *kmalloc_front = "mslab";
+module_param(kmalloc_front, charp, 0444);
+MODULE_PARM_DESC(kmalloc_front, "Name of the mslab row of the kmalloc pattern: the front end mslab's sheaves parameter gives its kmalloc caches, slab or sheaves (default mslab)");
+
+static unsigned int bulk_sizes[16] = {
+	1, 2, 4, 8, 16, 30, 32, 64, 128, 158, 250,
+};
+
+static unsigned int nr_bulk_sizes = 11;
+module_param_array(bulk_sizes, uint, &nr_bulk_sizes, 0444);
+MODULE_PARM_DESC(bulk_sizes, "Objects per bulk call of the bulk pattern (default 1,2,4,8,16,30,32,64,128,158,250)");
+
 static unsigned int worst_batch = 1024;
 module_param(worst_batch, uint, 0444);
 MODULE_PARM_DESC(worst_batch, "Objects per round of the worst-order pattern (default 1024)");
@@ -150,6 +168,7 @@ MODULE_PARM_DESC(allcpu_batch, "Batch each CPU runs in the allcpu pattern (defau
 #define BENCH_MAX_ALLOCS	4
 #define BENCH_MAX_REPS		31
 #define BENCH_MAX_BATCH		4096
+#define BENCH_MAX_BULK		1024
 #define BENCH_NAME_LEN		40
 #define BENCH_ALLOC_NAME_LEN	16
 #define BENCH_RING_SIZE		256
@@ -162,12 +181,14 @@ static const unsigned int bench_batches[] = { 1, 10, 100, 1000 };
 /*
  * The kinds of allocator a body is generated for. Every mslab variant is
  * BENCH_MSLAB: the front end is a property of the cache, not of the call.
- * Hook: BENCH_KMALLOC and BENCH_MSLAB_KMALLOC go here once mslab_kmalloc()
- * exists, with their cases in bench_alloc() and bench_free().
+ * BENCH_KMALLOC and BENCH_MSLAB_KMALLOC have no cache of their own: they
+ * allocate the cache's size with kmalloc() and mslab_kmalloc().
  */
 enum bench_kind {
 	BENCH_KERNEL,
 	BENCH_MSLAB,
+	BENCH_KMALLOC,
+	BENCH_MSLAB_KMALLOC,
 	NR_BENCH_KINDS,
 };
 
@@ -184,9 +205,16 @@ struct bench_alloc {
 static struct bench_alloc bench_allocs[BENCH_MAX_ALLOCS];
 static unsigned int nr_bench_allocs;
 
+/* The kmalloc pattern's two: the kernel's kmalloc() and mslab_kmalloc(). */
+static struct bench_alloc bench_kmalloc_allocs[2] = {
+	{ .name = "kernel", .kind = BENCH_KMALLOC },
+	{ .name = "mslab", .kind = BENCH_MSLAB_KMALLOC },
+};
+
 /* A cache of one allocator; the name lives as long as the cache. */
 struct bench_cache {
 	const struct bench_alloc *alloc;
+	unsigned int size;
 	char name[BENCH_NAME_LEN];
 	char sysfs[BENCH_NAME_LEN + 24];
 	struct kmem_cache *k;
@@ -225,22 +253,61 @@ static __always_inline void *bench_alloc(const struct bench_cache *c,
 					 const enum bench_kind kind)
 {
 	/*
-	 * The _noprof entry point: with CONFIG_MEM_ALLOC_PROFILING the
-	 * kmem_cache_alloc() macro adds allocation-tag accounting that mslab
-	 * does not do.
+	 * The _noprof entry points: with CONFIG_MEM_ALLOC_PROFILING the
+	 * kmem_cache_alloc() and kmalloc() macros add allocation-tag
+	 * accounting that mslab does not do. c->size is not a compile-time
+	 * constant, so kmalloc_noprof() looks the size class up at run time,
+	 * as mslab_kmalloc() does.
 	 */
-	if (kind == BENCH_KERNEL)
+	switch (kind) {
+	case BENCH_KERNEL:
 		return kmem_cache_alloc_noprof(c->k, GFP_KERNEL);
-	return mslab_cache_alloc(c->m, GFP_KERNEL);
+	case BENCH_KMALLOC:
+		return kmalloc_noprof(c->size, GFP_KERNEL);
+	case BENCH_MSLAB_KMALLOC:
+		return mslab_kmalloc(c->size, GFP_KERNEL);
+	default:
+		return mslab_cache_alloc(c->m, GFP_KERNEL);
+	}
 }
 
 static __always_inline void bench_free(const struct bench_cache *c,
 				       const enum bench_kind kind, void *p)
 {
-	if (kind == BENCH_KERNEL)
+	switch (kind) {
+	case BENCH_KERNEL:
 		kmem_cache_free(c->k, p);
-	else
+		break;
+	case BENCH_KMALLOC:
+		kfree(p);
+		break;
+	case BENCH_MSLAB_KMALLOC:
+		mslab_kfree(p);
+		break;
+	default:
 		mslab_cache_free(c->m, p);
+		break;
+	}
+}
+
+/* @n objects into @p, all or nothing: @n, or 0 with nothing allocated. */
+static __always_inline int bench_alloc_bulk(const struct bench_cache *c,
+					    const enum bench_kind kind,
+					    size_t n, void **p)
+{
+	if (kind == BENCH_KERNEL)
+		return kmem_cache_alloc_bulk_noprof(c->k, GFP_KERNEL, n, p);
+	return mslab_cache_alloc_bulk(c->m, GFP_KERNEL, n, p);
+}
+
+static __always_inline void bench_free_bulk(const struct bench_cache *c,
+					    const enum bench_kind kind,
+					    size_t n, void **p)
+{
+	if (kind == BENCH_KERNEL)
+		kmem_cache_free_bulk(c->k, n, p);
+	else
+		mslab_cache_free_bulk(c->m, n, p);
 }
 
 static __always_inline void bench_clock_start(struct bench_time *t)
@@ -310,6 +377,31 @@ fail:
 	while (j--)
 		bench_free(c, kind, ptrs[j]);
 	r->err = -ENOMEM;
+}
+
+/*
+ * @batch objects in one bulk alloc, then one bulk free, @rounds times; the
+ * figures are per object. Both bulk frees may reorder r->ptrs, which the
+ * next bulk alloc overwrites.
+ */
+static __always_inline void bench_body_bulk(struct bench_run *r,
+					    const enum bench_kind kind)
+{
+	const struct bench_cache *c = r->c;
+	unsigned int n = r->batch;
+	void **ptrs = r->ptrs;
+	unsigned long i;
+
+	bench_clock_start(&r->t);
+	for (i = 0; i < r->rounds; i++) {
+		if (unlikely(bench_alloc_bulk(c, kind, n, ptrs) != n)) {
+			r->err = -ENOMEM;
+			break;
+		}
+		bench_free_bulk(c, kind, n, ptrs);
+	}
+	bench_clock_stop(&r->t);
+	r->t.ops = i * n;
 }
 
 static int bench_ent_cmp(const void *a, const void *b)
@@ -412,6 +504,16 @@ static noinline void bench_fifo_mslab(struct bench_run *r)
 	bench_body_batch(r, BENCH_MSLAB, false);
 }
 
+static noinline void bench_fifo_kmalloc(struct bench_run *r)
+{
+	bench_body_batch(r, BENCH_KMALLOC, false);
+}
+
+static noinline void bench_fifo_mslab_kmalloc(struct bench_run *r)
+{
+	bench_body_batch(r, BENCH_MSLAB_KMALLOC, false);
+}
+
 static noinline void bench_shuffled_kernel(struct bench_run *r)
 {
 	bench_body_batch(r, BENCH_KERNEL, true);
@@ -432,6 +534,16 @@ static noinline void bench_worst_mslab(struct bench_run *r)
 	bench_body_worst(r, BENCH_MSLAB);
 }
 
+static noinline void bench_bulk_kernel(struct bench_run *r)
+{
+	bench_body_bulk(r, BENCH_KERNEL);
+}
+
+static noinline void bench_bulk_mslab(struct bench_run *r)
+{
+	bench_body_bulk(r, BENCH_MSLAB);
+}
+
 typedef void (*bench_body_fn)(struct bench_run *r);
 
 static const bench_body_fn bench_reuse_fns[NR_BENCH_KINDS] = {
@@ -444,6 +556,11 @@ static const bench_body_fn bench_fifo_fns[NR_BENCH_KINDS] = {
 	[BENCH_MSLAB] = bench_fifo_mslab,
 };
 
+static const bench_body_fn bench_kmalloc_fns[NR_BENCH_KINDS] = {
+	[BENCH_KMALLOC] = bench_fifo_kmalloc,
+	[BENCH_MSLAB_KMALLOC] = bench_fifo_mslab_kmalloc,
+};
+
 static const bench_body_fn bench_shuffled_fns[NR_BENCH_KINDS] = {
 	[BENCH_KERNEL] = bench_shuffled_kernel,
 	[BENCH_MSLAB] = bench_shuffled_mslab,
@@ -452,6 +569,11 @@ static const bench_body_fn bench_shuffled_fns[NR_BENCH_KINDS] = {
 static const bench_body_fn bench_worst_fns[NR_BENCH_KINDS] = {
 	[BENCH_KERNEL] = bench_worst_kernel,
 	[BENCH_MSLAB] = bench_worst_mslab,
+};
+
+static const bench_body_fn bench_bulk_fns[NR_BENCH_KINDS] = {
+	[BENCH_KERNEL] = bench_bulk_kernel,
+	[BENCH_MSLAB] = bench_bulk_mslab,
 };
 
 /* --- caches -------------------------------------------------------------- */
@@ -465,6 +587,13 @@ static int bench_cache_create(struct bench_cache *c,
 
 	memset(c, 0, sizeof(*c));
 	c->alloc = a;
+	c->size = objsize;
+	if (a->kind == BENCH_KMALLOC || a->kind == BENCH_MSLAB_KMALLOC) {
+		/* No cache: the size classes of the kmalloc family. */
+		snprintf(c->name, sizeof(c->name), "%s-kmalloc-%u", a->name,
+			 objsize);
+		return 0;
+	}
 	snprintf(c->name, sizeof(c->name), "mslab_bench-%s-%s-%u", tag,
 		 a->name, objsize);
 	if (a->kind == BENCH_KERNEL) {
@@ -517,25 +646,48 @@ static void bench_caches_destroy(struct bench_cache *cs)
 {
 	unsigned int a;
 
-	for (a = 0; a < nr_bench_allocs; a++)
+	for (a = 0; a < BENCH_MAX_ALLOCS && cs[a].alloc; a++)
 		bench_cache_destroy(&cs[a]);
 }
 
-static int bench_caches_create(struct bench_cache *cs, unsigned int objsize)
+/*
+ * One cache of @objsize bytes per allocator of @allocs[0..@nr), into
+ * @cs[], which ends with an entry of NULL alloc when @nr is below
+ * BENCH_MAX_ALLOCS.
+ */
+static int bench_caches_create_of(struct bench_cache *cs,
+				  const struct bench_alloc *allocs,
+				  unsigned int nr, unsigned int objsize)
 {
 	unsigned int a;
 	int err;
 
-	for (a = 0; a < nr_bench_allocs; a++) {
-		err = bench_cache_create(&cs[a], &bench_allocs[a], "t",
-					 objsize);
+	memset(cs, 0, BENCH_MAX_ALLOCS * sizeof(*cs));
+	for (a = 0; a < nr; a++) {
+		err = bench_cache_create(&cs[a], &allocs[a], "t", objsize);
 		if (err) {
-			while (a--)
-				bench_cache_destroy(&cs[a]);
+			bench_caches_destroy(cs);
 			return err;
 		}
 	}
 	return 0;
+}
+
+/* The caches of the kernel and of every mslab variant. */
+static int bench_caches_create(struct bench_cache *cs, unsigned int objsize)
+{
+	return bench_caches_create_of(cs, bench_allocs, nr_bench_allocs,
+				      objsize);
+}
+
+/* The number of allocators of @cs[]. */
+static unsigned int bench_caches_nr(const struct bench_cache *cs)
+{
+	unsigned int a;
+
+	for (a = 0; a < BENCH_MAX_ALLOCS && cs[a].alloc; a++)
+		;
+	return a;
 }
 
 /* --- statistics and output ----------------------------------------------- */
@@ -546,7 +698,21 @@ struct bench_stats {
 	u64 mcyc[BENCH_MAX_ALLOCS][BENCH_MAX_REPS];
 	u64 ops;
 	unsigned int nr;
+	/* the allocators, [0] the kernel's */
+	const char *names[BENCH_MAX_ALLOCS];
+	unsigned int nr_allocs;
 };
+
+/* Take the allocators of @cs[] (bench_caches_create_of()) for @st. */
+static void bench_stats_init(struct bench_stats *st,
+			     const struct bench_cache *cs)
+{
+	unsigned int a;
+
+	st->nr_allocs = bench_caches_nr(cs);
+	for (a = 0; a < st->nr_allocs; a++)
+		st->names[a] = cs[a].alloc->name;
+}
 
 static void bench_record(struct bench_stats *st, unsigned int a,
 			 unsigned int rep, const struct bench_time *t)
@@ -612,7 +778,7 @@ static void bench_print(const char *pattern, const char *param,
 	bench_summary(st->ps[0], st->nr, &kmed, &kmin, &kmax);
 	snprintf(k, sizeof(k), "%s [%s-%s]", bench_ns(b1, sizeof(b1), kmed),
 		 bench_ns(b2, sizeof(b2), kmin), bench_ns(b3, sizeof(b3), kmax));
-	for (a = 0; a < nr_bench_allocs; a++) {
+	for (a = 0; a < st->nr_allocs; a++) {
 		bench_summary(st->ps[a], st->nr, &med, &lo, &hi);
 		bench_summary(st->mcyc[a], st->nr, &cmed, &cmin, &cmax);
 		ratio = div64_u64(med * 1000 + kmed / 2, max_t(u64, kmed, 1));
@@ -628,11 +794,11 @@ static void bench_print(const char *pattern, const char *param,
 				 bench_ns(b2, sizeof(b2), lo),
 				 bench_ns(b3, sizeof(b3), hi));
 			pr_info("%-15s %-6s %5u %-8s %24s %24s %3llu.%03llu\n",
-				pattern, param, objsize, bench_allocs[a].name,
+				pattern, param, objsize, st->names[a],
 				k, m, ratio / 1000, ratio % 1000);
 		}
 		pr_info("csv,time,%s,%s,%u,%s,%llu,%u,%s,%s,%s,%s,%llu.%03llu\n",
-			pattern, param, objsize, bench_allocs[a].name, st->ops,
+			pattern, param, objsize, st->names[a], st->ops,
 			st->nr, bench_ns(b1, sizeof(b1), med),
 			bench_ns(b2, sizeof(b2), lo),
 			bench_ns(b3, sizeof(b3), hi), cyc, ratio / 1000,
@@ -655,8 +821,9 @@ static int bench_measure(const char *pattern, const char *param,
 	st = kzalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
+	bench_stats_init(st, cs);
 	for (rep = 0; rep <= reps && !err; rep++) {
-		for (a = 0; a < nr_bench_allocs; a++) {
+		for (a = 0; a < st->nr_allocs; a++) {
 			r->c = &cs[a];
 			r->err = 0;
 			memset(&r->t, 0, sizeof(r->t));
@@ -715,8 +882,14 @@ static void bench_shuffle(unsigned int *v, unsigned int n,
 	}
 }
 
-static int bench_batch(unsigned int objsize, unsigned int batch,
-		       bool shuffled, const char *pattern)
+/*
+ * Batch @batch of @objsize-byte objects for the allocators @allocs[0..@nr)
+ * with the bodies @fns, frees in a shuffled order when @shuffled.
+ */
+static int bench_batch_of(const struct bench_alloc *allocs, unsigned int nr,
+			  const bench_body_fn *fns, unsigned int objsize,
+			  unsigned int batch, bool shuffled,
+			  const char *pattern)
 {
 	struct bench_cache cs[BENCH_MAX_ALLOCS];
 	struct bench_run r = { .batch = batch };
@@ -738,17 +911,24 @@ static int bench_batch(unsigned int objsize, unsigned int batch,
 	err = -ENOMEM;
 	if (!r.ptrs || (shuffled && !order))
 		goto out;
-	err = bench_caches_create(cs, objsize);
+	err = bench_caches_create_of(cs, allocs, nr, objsize);
 	if (err)
 		goto out;
 	snprintf(param, sizeof(param), "%u", batch);
-	err = bench_measure(pattern, param, objsize, cs, &r,
-			    shuffled ? bench_shuffled_fns : bench_fifo_fns);
+	err = bench_measure(pattern, param, objsize, cs, &r, fns);
 	bench_caches_destroy(cs);
 out:
 	kvfree(order);
 	kvfree(r.ptrs);
 	return err;
+}
+
+static int bench_batch(unsigned int objsize, unsigned int batch,
+		       bool shuffled, const char *pattern)
+{
+	return bench_batch_of(bench_allocs, nr_bench_allocs,
+			      shuffled ? bench_shuffled_fns : bench_fifo_fns,
+			      objsize, batch, shuffled, pattern);
 }
 
 static int bench_batches_all(void)
@@ -781,6 +961,58 @@ static int bench_sweep(void)
 			return err;
 	}
 	return 0;
+}
+
+/*
+ * The sweep through the kmalloc family: the kernel's kmalloc() against
+ * mslab_kmalloc(), whatever the variants; the mslab row is named
+ * @kmalloc_front.
+ */
+static int bench_kmalloc(void)
+{
+	unsigned int i;
+	int err;
+
+	strscpy(bench_kmalloc_allocs[1].name, kmalloc_front,
+		sizeof(bench_kmalloc_allocs[1].name));
+	for (i = 0; i < nr_sweep_sizes; i++) {
+		err = bench_batch_of(bench_kmalloc_allocs,
+				     ARRAY_SIZE(bench_kmalloc_allocs),
+				     bench_kmalloc_fns, sweep_sizes[i],
+				     sweep_batch, false, "kmalloc");
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* One bulk alloc and one bulk free of N objects, N = each of bulk_sizes. */
+static int bench_bulk(void)
+{
+	struct bench_cache cs[BENCH_MAX_ALLOCS];
+	struct bench_run r = { };
+	unsigned int i, n;
+	char param[16];
+	int err;
+
+	r.ptrs = kvmalloc_array(BENCH_MAX_BULK, sizeof(*r.ptrs), GFP_KERNEL);
+	if (!r.ptrs)
+		return -ENOMEM;
+	err = bench_caches_create(cs, size);
+	if (err)
+		goto out;
+	for (i = 0; i < nr_bulk_sizes && !err; i++) {
+		n = bulk_sizes[i];
+		r.batch = n;
+		r.rounds = bench_rounds(n);
+		snprintf(param, sizeof(param), "%u", n);
+		err = bench_measure("bulk", param, size, cs, &r,
+				    bench_bulk_fns);
+	}
+	bench_caches_destroy(cs);
+out:
+	kvfree(r.ptrs);
+	return err;
 }
 
 static int bench_worst(void)
@@ -1023,6 +1255,7 @@ static int bench_remote_pair(struct bench_cache *cs, unsigned int pcpu,
 		x->ring = kzalloc(sizeof(*x->ring), GFP_KERNEL);
 	if (!st || !x || !x->ring)
 		goto out;
+	bench_stats_init(st, cs);
 	err = 0;
 	for (rep = 0; rep <= reps && !err; rep++) {
 		for (a = 0; a < nr_bench_allocs && !err; a++) {
@@ -1154,6 +1387,7 @@ static int bench_allcpu(void)
 	err = bench_caches_create(cs, size);
 	if (err)
 		goto out;
+	bench_stats_init(st, cs);
 	for (rep = 0; rep <= reps && !err; rep++) {
 		for (a = 0; a < nr_bench_allocs && !err; a++) {
 			x->c = &cs[a];
@@ -1386,6 +1620,19 @@ static const struct file_operations bench_mem_fops = {
 
 /* --- set-up -------------------------------------------------------------- */
 
+/* An allocator's name: letters, digits and '_', not "kernel". */
+static bool bench_name_ok(const char *name)
+{
+	size_t i;
+
+	if (!name)
+		return false;
+	for (i = 0; name[i]; i++)
+		if (!isalnum(name[i]) && name[i] != '_')
+			return false;
+	return i && i < BENCH_ALLOC_NAME_LEN && strcmp(name, "kernel");
+}
+
 /* Fill bench_allocs from @variants: the kernel first, then the variants. */
 static int bench_parse_variants(void)
 {
@@ -1393,7 +1640,6 @@ static int bench_parse_variants(void)
 	char *buf, *s, *tok, *fl;
 	struct bench_alloc *a;
 	int err = 0;
-	size_t i;
 
 	a = &bench_allocs[0];
 	strscpy(a->name, "kernel", sizeof(a->name));
@@ -1420,11 +1666,7 @@ static int bench_parse_variants(void)
 				break;
 			}
 		}
-		for (i = 0; tok[i]; i++)
-			if (!isalnum(tok[i]) && tok[i] != '_')
-				break;
-		if (tok[i] || i >= BENCH_ALLOC_NAME_LEN ||
-		    !strcmp(tok, "kernel") || bench_alloc_by_name(tok)) {
+		if (!bench_name_ok(tok) || bench_alloc_by_name(tok)) {
 			pr_err("variants: bad or repeated name \"%s\"\n", tok);
 			err = -EINVAL;
 			break;
@@ -1482,6 +1724,8 @@ static const struct {
 	{ "batch", bench_batches_all },
 	{ "worst", bench_worst },
 	{ "sweep", bench_sweep },
+	{ "kmalloc", bench_kmalloc },
+	{ "bulk", bench_bulk },
 	{ "remote", bench_remote },
 	{ "allcpu", bench_allcpu },
 };
@@ -1513,6 +1757,17 @@ static int bench_check_params(void)
 	    allcpu_batch > BENCH_MAX_BATCH) {
 		pr_err("bad parameters: loops >= 1000, 1 <= reps <= %d, batches 1..%d\n",
 		       BENCH_MAX_REPS, BENCH_MAX_BATCH);
+		return -EINVAL;
+	}
+	for (i = 0; i < nr_bulk_sizes; i++) {
+		if (!bulk_sizes[i] || bulk_sizes[i] > BENCH_MAX_BULK) {
+			pr_err("bad bulk size %u: 1..%d\n", bulk_sizes[i],
+			       BENCH_MAX_BULK);
+			return -EINVAL;
+		}
+	}
+	if (!bench_name_ok(kmalloc_front)) {
+		pr_err("bad kmalloc_front \"%s\"\n", kmalloc_front);
 		return -EINVAL;
 	}
 	for (i = 0; i < ARRAY_SIZE(bench_patterns); i++)
