@@ -108,10 +108,10 @@ static const struct mslab_bad_args_case mslab_bad_args_cases[] = {
 	{ "kunit-bad-align", 64, 3, 0, "align-3" },
 	{ "kunit-bad-align", 64, 48, 0, "align-48" },
 	{ "kunit-bad-align", 64, PAGE_SIZE * 2, 0, "align-over-page" },
-	{ "kunit-bad-flags", 64, 0, SLAB_STORE_USER, "store-user" },
-	{ "kunit-bad-flags", 64, 0, SLAB_RED_ZONE, "red-zone" },
-	{ "kunit-bad-flags", 64, 0, SLAB_POISON | SLAB_HWCACHE_ALIGN,
-	  "poison-with-hwcache" },
+	{ "kunit-bad-flags", 64, 0, SLAB_TRACE, "trace" },
+	{ "kunit-bad-flags", 64, 0, SLAB_CACHE_DMA32, "cache-dma32" },
+	{ "kunit-bad-flags", 64, 0, SLAB_POISON | SLAB_TRACE,
+	  "poison-with-trace" },
 };
 
 KUNIT_ARRAY_PARAM_DESC(mslab_bad_args, mslab_bad_args_cases, desc);
@@ -166,12 +166,14 @@ static void leaked_cache_cleanup(void *data)
 }
 
 /*
- * Destroying a cache that holds an object logs "objects remaining" and
- * keeps the cache, usable: the object is freed through it later and a
- * second destroy then frees everything.
+ * Destroying a cache that holds an object reports "Objects remaining" with
+ * the object (SLUB's list_slab_objects(): two errors) and keeps the cache,
+ * usable: the object is freed through it later and a second destroy then
+ * frees everything.
  */
 static void destroy_with_live_object_leaks_cache(struct kunit *test)
 {
+	int *errors = mslab_test_count_errors(test);
 	int caches = atomic_read(&mslab_nr_caches);
 	long pages = mslab_test_pages_held();
 	struct mslab_cache *s, *dup;
@@ -193,6 +195,7 @@ static void destroy_with_live_object_leaks_cache(struct kunit *test)
 
 	mslab_cache_destroy(s);
 	KUNIT_EXPECT_TRUE(test, s->leaked);
+	KUNIT_EXPECT_EQ(test, *errors, 2);
 	KUNIT_EXPECT_EQ(test, atomic_read(&mslab_nr_caches), caches + 1);
 	KUNIT_EXPECT_EQ(test, mslab_count_inuse(s), 1UL);
 	KUNIT_EXPECT_GT(test, mslab_test_pages_held(), pages);
@@ -213,6 +216,7 @@ static void destroy_with_live_object_leaks_cache(struct kunit *test)
 	/* A second destroy while the object lives changes nothing. */
 	mslab_cache_destroy(s);
 	KUNIT_EXPECT_EQ(test, atomic_read(&mslab_nr_caches), caches + 1);
+	KUNIT_EXPECT_EQ(test, *errors, 2);
 
 	mslab_cache_free(s, lc->obj);
 	lc->obj = NULL;

@@ -566,6 +566,10 @@ static void *__slab_alloc(struct mslab_cache *s, gfp_t gfpflags, int node)
 	void *p;
 
 	mslab_stat(s, ALLOC_SLOWPATH);
+	/* A debug cache has no cpu slab: its fast path always ends here. */
+	if (mslab_cache_debug(s))
+		return mslab_debug_alloc(s, gfpflags, node, s->object_size,
+					 _RET_IP_);
 	/* Stay on this CPU: the slow path works on this CPU's structures. */
 	c = get_cpu_ptr(s->cpu_slab);
 	p = mslab_slab_alloc_slow(s, gfpflags, node, c);
@@ -889,6 +893,11 @@ static void __slab_free(struct mslab_cache *s, struct mslab_slab *slab,
 {
 	struct mslab_slab_state old, new;
 
+	/* A debug cache has no cpu slab: its fast path always ends here. */
+	if (mslab_cache_debug(s)) {
+		mslab_debug_free(s, slab, head, tail, cnt, addr, user);
+		return;
+	}
 	do {
 		if (!slab_free_prepare(s, slab, head, tail, cnt, addr,
 				       &old, &new))

@@ -12,6 +12,25 @@
 
 #include "mslab.h"
 
+/* A debug cache's objects one by one, each checked. */
+static int alloc_bulk_debug(struct mslab_cache *s, gfp_t gfpflags,
+			    size_t size, void **p, bool user)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++) {
+		if (user)
+			mslab_stat(s, ALLOC_SLOWPATH);
+		p[i] = mslab_debug_alloc(s, gfpflags, NUMA_NO_NODE,
+					 s->object_size, _RET_IP_);
+		if (unlikely(!p[i])) {
+			mslab_free_bulk(s, i, p, user, _RET_IP_);
+			return 0;
+		}
+	}
+	return size;
+}
+
 /**
  * mslab_alloc_bulk() - allocate several objects from the slab layer
  * @s: the cache
@@ -38,6 +57,8 @@ int mslab_alloc_bulk(struct mslab_cache *s, gfp_t gfpflags, size_t size,
 	if (!size)
 		return 0;
 	might_alloc(gfpflags);
+	if (mslab_cache_debug(s))
+		return alloc_bulk_debug(s, gfpflags, size, p, user);
 
 	c = get_cpu_ptr(s->cpu_slab);
 	local_lock_irqsave(&s->cpu_slab->lock, flags);

@@ -24,10 +24,14 @@ LIST_HEAD(mslab_caches);
 atomic_t mslab_nr_caches = ATOMIC_INIT(0);
 EXPORT_SYMBOL_IF_KUNIT(mslab_nr_caches);
 
-/* The SLAB_* flags mslab implements. */
+/*
+ * The SLAB_* flags mslab implements: SLAB_KMALLOC marks a kmalloc-like
+ * cache, whose debug metadata keeps the size asked for.
+ */
 #define MSLAB_SUPPORTED_FLAGS (SLAB_HWCACHE_ALIGN | SLAB_RECLAIM_ACCOUNT | \
 			       SLAB_PANIC | SLAB_NO_MERGE | SLAB_CACHE_DMA | \
-			       SLAB_TYPESAFE_BY_RCU)
+			       SLAB_TYPESAFE_BY_RCU | SLAB_KMALLOC | \
+			       MSLAB_DEBUG_FLAGS)
 
 /* Names of the kernel's SLAB_* flags, to refuse an unsupported one by name. */
 static const struct {
@@ -169,7 +173,8 @@ void mslab_free_cache(struct mslab_cache *s)
 static unsigned int sheaf_capacity(const struct mslab_cache *s,
 				   const struct mslab_cache_args *args)
 {
-	if (args->front_end == MSLAB_FRONT_SLAB ||
+	/* As SLUB's: a debug cache checks every object, so no sheaves. */
+	if (mslab_cache_debug(s) || args->front_end == MSLAB_FRONT_SLAB ||
 	    (args->front_end == MSLAB_FRONT_DEFAULT && !mslab_sheaves_default))
 		return 0;
 	return args->sheaf_capacity ?: mslab_sheaf_default_capacity(s->size);
@@ -203,7 +208,7 @@ static struct mslab_cache *create_cache(const char *name, unsigned int size,
 	s->cpu_slab = __alloc_percpu(sizeof(struct mslab_cpu),
 				     2 * sizeof(void *));
 	if (!s->name || !s->cpu_slab || init_cache_nodes(s) ||
-	    mslab_hardening_init(s) ||
+	    mslab_hardening_init(s) || mslab_debug_cache_init(s) ||
 	    mslab_sheaves_init(s, sheaf_capacity(s, args)))
 		goto fail;
 	mslab_init_cpu_slabs(s);
@@ -274,8 +279,10 @@ EXPORT_SYMBOL_GPL(mslab_cache_create_args);
  *	  constructor, whose free pointer follows the object)
  * @align: required object alignment: 0 or a power of two up to a page
  * @flags: the kernel's SLAB_* flags; SLAB_HWCACHE_ALIGN,
- *	   SLAB_RECLAIM_ACCOUNT, SLAB_PANIC, SLAB_NO_MERGE, SLAB_CACHE_DMA and
- *	   SLAB_TYPESAFE_BY_RCU are supported, any other is refused
+ *	   SLAB_RECLAIM_ACCOUNT, SLAB_PANIC, SLAB_NO_MERGE, SLAB_CACHE_DMA,
+ *	   SLAB_TYPESAFE_BY_RCU, SLAB_KMALLOC and the debug flags
+ *	   SLAB_CONSISTENCY_CHECKS, SLAB_RED_ZONE, SLAB_POISON and
+ *	   SLAB_STORE_USER are supported, any other is refused
  * @ctor: constructor run once on each object when its slab is populated,
  *	  or NULL
  *
@@ -462,9 +469,11 @@ void mslab_cache_destroy(struct mslab_cache *s)
 	mslab_shrink_nodes(s);
 	live = mslab_count_inuse(s);
 	if (live) {
-		if (!s->leaked)
+		if (!s->leaked) {
+			mslab_list_leaked_objects(s, __func__);
 			pr_err("%s %s: %lu objects remaining; cache leaked\n",
 			       __func__, s->name, live);
+		}
 		s->leaked = true;
 		mutex_unlock(&mslab_mutex);
 		cpus_read_unlock();
@@ -522,6 +531,8 @@ void mslab_cache_exit(void)
 
 		pr_err("unload: cache %s was not destroyed (%lu objects in use); freeing it\n",
 		       s->name, live);
+		if (live && !s->leaked)
+			mslab_list_leaked_objects(s, "mslab_exit");
 		list_del(&s->list);
 		atomic_dec(&mslab_nr_caches);
 		mslab_discard_all_slabs(s);

@@ -119,16 +119,38 @@ static void set_cpu_partial(struct mslab_cache *s)
 					    mslab_oo_objects(s->oo));
 }
 
+/*
+ * Relocate the free pointer after the object when the first word of a free
+ * object must not be overwritten: a constructed object, or one RCU readers
+ * may still look at after it is freed, keeps its contents; a poisoned one
+ * holds the poison; a red-zoned object smaller than a word, or one whose
+ * right red zone may start inside it (kmalloc with owner tracking, which
+ * red-zones past the size asked for), has no word to spare.
+ */
+static bool freeptr_after_object(const struct mslab_cache *s)
+{
+	slab_flags_t flags = s->flags;
+
+	return (flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)) || s->ctor ||
+	       ((flags & SLAB_RED_ZONE) &&
+		(s->object_size < sizeof(void *) ||
+		 ((flags & SLAB_KMALLOC) && (flags & SLAB_STORE_USER))));
+}
+
 /**
  * mslab_calculate_geometry() - lay out a new cache's objects and slabs
  * @s: the cache, with flags, ctor and object_size set
  * @size: object size
  * @align: requested alignment (0 or a power of two)
  *
- * The free pointer lives in the middle of a free object, away from the
- * edges that buffer overflows hit first; a cache with a constructor or
- * SLAB_TYPESAFE_BY_RCU keeps the contents of free objects, so its free
- * pointer moves past the object.
+ * SLUB 6.12's calculate_sizes(). An object's stride is, in order: the
+ * left red zone (SLAB_RED_ZONE), the object, its padding to a word (a
+ * word more with SLAB_RED_ZONE if there is none: the right red zone), then
+ * the metadata: the free pointer when it may not live inside the object,
+ * the alloc and free tracks (SLAB_STORE_USER) and the size asked of a
+ * kmalloc cache, and a word of padding with SLAB_RED_ZONE; all rounded up
+ * to the alignment. Otherwise the free pointer lives in the middle of a
+ * free object, away from the edges that buffer overflows hit first.
  *
  * Return: 0, or -E2BIG when an object does not fit a slab of the largest
  * order.
@@ -142,18 +164,38 @@ int mslab_calculate_geometry(struct mslab_cache *s, unsigned int size,
 	s->object_size = size;
 	s->align = mslab_calculate_alignment(s->flags, align, size);
 
+	/* Poison the objects themselves only if nobody reads a free one. */
+	if ((s->flags & SLAB_POISON) && !(s->flags & SLAB_TYPESAFE_BY_RCU) &&
+	    !s->ctor)
+		s->flags |= MSLAB_OBJECT_POISON;
+	else
+		s->flags &= ~MSLAB_OBJECT_POISON;
+
 	stride = ALIGN(size, sizeof(void *));
+	/* Room for a right red zone. */
+	if ((s->flags & SLAB_RED_ZONE) && stride == size)
+		stride += sizeof(void *);
 	s->inuse = stride;
-	/*
-	 * A constructed object, or one that RCU readers may still look at
-	 * after it is freed, must keep its contents: the free pointer goes
-	 * after it.
-	 */
-	if (s->ctor || (s->flags & SLAB_TYPESAFE_BY_RCU)) {
+
+	if (freeptr_after_object(s)) {
 		s->offset = stride;
 		stride += sizeof(void *);
 	} else {
 		s->offset = ALIGN_DOWN(size / 2, sizeof(void *));
+	}
+
+	if (s->flags & SLAB_STORE_USER) {
+		stride += mslab_track_size();
+		if (s->flags & SLAB_KMALLOC)
+			stride += sizeof(unsigned long);
+	}
+
+	s->red_left_pad = 0;
+	if (s->flags & SLAB_RED_ZONE) {
+		/* Catch writes before an object ahead of its metadata. */
+		stride += sizeof(void *);
+		s->red_left_pad = ALIGN(sizeof(void *), s->align);
+		stride += s->red_left_pad;
 	}
 	stride = ALIGN(stride, s->align);
 	s->size = stride;

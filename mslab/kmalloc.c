@@ -141,9 +141,16 @@ void *mslab_kmalloc(size_t size, gfp_t flags)
 }
 EXPORT_SYMBOL_GPL(mslab_kmalloc);
 
-/* Bytes an object of @s may use: up to the free pointer if it follows. */
+/*
+ * Bytes an object of @s may use (SLUB's __ksize()): the object alone where
+ * red zones or poison guard what follows, else up to the metadata.
+ */
 static size_t cache_ksize(struct mslab_cache *s)
 {
+	if (s->flags & (SLAB_RED_ZONE | SLAB_POISON))
+		return s->object_size;
+	if (s->flags & SLAB_STORE_USER)
+		return s->inuse;
 	return s->offset >= s->inuse ? s->inuse : s->size;
 }
 

@@ -23,6 +23,7 @@
 #include <linux/nodemask.h>
 #include <linux/percpu.h>
 #include <linux/reciprocal_div.h>
+#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/swab.h>
 #include <linux/types.h>
@@ -143,7 +144,7 @@ struct mslab_slab {
 	struct mslab_cache *cache;
 	/* Head page of the 2^order block; back pointer checked by lookups. */
 	struct page *page;
-	/* page_address(page): the first object. */
+	/* The first object: page_address(page) + the cache's red_left_pad. */
 	void *base;
 	union {
 		/* On the node partial list: under mslab_node.list_lock. */
@@ -161,6 +162,13 @@ struct mslab_slab {
 	struct list_head all_list;
 	/* Set and cleared under mslab_node.list_lock (SLUB's PG_workingset). */
 	bool on_node_partial;
+	/*
+	 * Debug caches: a consistency check failed on this slab, which is no
+	 * longer used: all its objects count as in use, so it is never freed
+	 * (SLUB's policy: leak a corrupted slab rather than trust it). Under
+	 * mslab_node.list_lock.
+	 */
+	bool corrupt;
 	unsigned short order;
 	int node;
 #ifndef MSLAB_HAVE_CMPXCHG_DOUBLE
@@ -359,8 +367,13 @@ struct mslab_cache {
 	/* Users of this cache (1: mslab has no merging). */
 	int refcount;
 	void (*ctor)(void *object);
-	/* Offset to metadata: object size rounded to a word. */
+	/*
+	 * Offset to metadata: object size rounded to a word, plus a word of
+	 * right red zone when SLAB_RED_ZONE leaves no room for one.
+	 */
 	unsigned int inuse;
+	/* Left red zone before each object (SLAB_RED_ZONE), else 0. */
+	unsigned int red_left_pad;
 	/* Object alignment. */
 	unsigned int align;
 	const char *name;
@@ -504,6 +517,54 @@ __printf(4, 5)
 void mslab_report_free_error(struct mslab_cache *s, const void *obj,
 			     unsigned long caller, const char *fmt, ...);
 bool mslab_count_kunit_error(void);
+
+/* debug.c: SLUB's debugging (red zones, poisoning, owner tracking, checks) */
+
+/*
+ * The flags that make a cache a debug cache (SLUB's SLAB_DEBUG_FLAGS less
+ * SLAB_TRACE, which mslab does not implement). A debug cache has no cpu
+ * slabs and no sheaves: every allocation and free goes through debug.c
+ * under the node's list_lock, as SLUB's debug caches do.
+ */
+/* Set with SLAB_POISON when the objects themselves are poisoned (SLUB's). */
+#define MSLAB_OBJECT_POISON __SLAB_FLAG_BIT(_SLAB_OBJECT_POISON)
+
+#define MSLAB_DEBUG_FLAGS (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | \
+			   SLAB_POISON | SLAB_STORE_USER)
+
+static inline bool mslab_cache_debug(const struct mslab_cache *s)
+{
+	return unlikely(s->flags & MSLAB_DEBUG_FLAGS);
+}
+
+/* Is the free pointer after the object rather than inside it? */
+static inline bool mslab_freeptr_outside_object(const struct mslab_cache *s)
+{
+	return s->offset >= s->inuse;
+}
+
+/* Offset of the owner tracks: past the free pointer if it follows. */
+static inline unsigned int mslab_info_end(const struct mslab_cache *s)
+{
+	if (mslab_freeptr_outside_object(s))
+		return s->inuse + sizeof(void *);
+	return s->inuse;
+}
+
+/* Bytes of the metadata that SLAB_STORE_USER adds (two tracks). */
+unsigned int mslab_track_size(void);
+int mslab_debug_cache_init(struct mslab_cache *s);
+void mslab_debug_init_slab(struct mslab_cache *s, struct mslab_slab *slab);
+void mslab_debug_init_object(struct mslab_cache *s, void *object);
+void *mslab_debug_alloc(struct mslab_cache *s, gfp_t gfpflags, int node,
+			unsigned int orig_size, unsigned long addr);
+void mslab_debug_free(struct mslab_cache *s, struct mslab_slab *slab,
+		      void *head, void *tail, int cnt, unsigned long addr,
+		      bool user);
+int mslab_validate_cache(struct mslab_cache *s);
+void *mslab_debug_kmalloc(struct mslab_cache *s, gfp_t gfpflags,
+			  size_t size);
+void mslab_list_leaked_objects(struct mslab_cache *s, const char *where);
 
 /* kmalloc.c */
 extern struct mslab_cache *mslab_kmalloc_caches[];

@@ -91,6 +91,7 @@ static void *build_freelist(struct mslab_cache *s, void *base,
 	if (s->ctor)
 		for (i = 0; i < objects; i++)
 			s->ctor(base + i * s->size);
+	/* A debug cache's free pointers may lie in the poison: link last. */
 	if (s->random_seq)
 		return mslab_shuffle_freelist(s, base, objects);
 	for (i = 0; i < objects; i++, p += s->size)
@@ -105,7 +106,9 @@ static void *build_freelist(struct mslab_cache *s, void *base,
  * @node: preferred node, or NUMA_NO_NODE
  *
  * The slab comes back frozen with all objects in use, its freelist in
- * slab->freelist for the caller to take: the state of a new cpu slab.
+ * slab->freelist for the caller to take: the state of a new cpu slab. A
+ * debug cache's slab (which never becomes a cpu slab) comes back unfrozen
+ * with no object in use, its objects red-zoned and poisoned.
  *
  * Context: may sleep if @flags allow it; no mslab lock held.
  * Return: the slab, or NULL when no memory could be had.
@@ -133,12 +136,18 @@ struct mslab_slab *mslab_new_slab(struct mslab_cache *s, gfp_t flags, int node)
 	}
 
 	slab->cache = s;
-	slab->base = page_address(page);
+	slab->base = page_address(page) + s->red_left_pad;
 	slab->order = mslab_oo_order(oo);
 	slab->node = page_to_nid(page);
 	slab->objects = mslab_oo_objects(oo);
-	slab->inuse = slab->objects;
-	slab->frozen = 1;
+	if (mslab_cache_debug(s)) {
+		mslab_debug_init_slab(s, slab);
+		slab->inuse = 0;
+		slab->frozen = 0;
+	} else {
+		slab->inuse = slab->objects;
+		slab->frozen = 1;
+	}
 	slab->freelist = build_freelist(s, slab->base, slab->objects);
 #ifndef MSLAB_HAVE_CMPXCHG_DOUBLE
 	spin_lock_init(&slab->lock);

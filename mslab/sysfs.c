@@ -202,7 +202,7 @@ MSLAB_FLAG_ATTR(hwcache_align, SLAB_HWCACHE_ALIGN);
 MSLAB_FLAG_ATTR(reclaim_account, SLAB_RECLAIM_ACCOUNT);
 MSLAB_FLAG_ATTR(destroy_by_rcu, SLAB_TYPESAFE_BY_RCU);
 MSLAB_FLAG_ATTR(cache_dma, SLAB_CACHE_DMA);
-/* The debug flags: mslab refuses them at creation, so these read 0. */
+/* The debug flags, as created; SLAB_TRACE is refused, so trace reads 0. */
 MSLAB_FLAG_ATTR(sanity_checks, SLAB_CONSISTENCY_CHECKS);
 MSLAB_FLAG_ATTR(trace, SLAB_TRACE);
 MSLAB_FLAG_ATTR(red_zone, SLAB_RED_ZONE);
@@ -214,11 +214,19 @@ static ssize_t validate_show(struct mslab_cache *s, char *buf)
 	return 0;
 }
 
-/* As SLUB on a cache without debugging: there is nothing to validate. */
+/*
+ * "1" checks every slab of a debug cache, reporting in the log; as SLUB,
+ * -EINVAL for anything else and for a cache without debugging.
+ */
 static ssize_t validate_store(struct mslab_cache *s, const char *buf,
 			      size_t length)
 {
-	return -EINVAL;
+	int ret;
+
+	if (!mslab_is_command(buf, "1"))
+		return -EINVAL;
+	ret = mslab_validate_cache(s);
+	return ret < 0 ? ret : length;
 }
 MSLAB_ATTR(validate);
 

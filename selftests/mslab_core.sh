@@ -5,11 +5,13 @@
 # NUMA nodes; scripts/vm-selftest.sh) under busybox sh. Four parts:
 #
 #  geometry   mslab_geometry.ko creates, for 24 sizes from 8 to 8192 bytes and
-#             4 variants (plain, SLAB_HWCACHE_ALIGN, align 64, a ctor), a
-#             kernel cache (SLAB_NO_MERGE) and an mslab cache with the same
-#             arguments. Each pair's order, objs_per_slab, slab_size,
-#             object_size and align must be equal in /sys/kernel/slab/<k>/
-#             and /sys/kernel/mslab/<m>/: one test point per pair, and the
+#             7 variants (plain, SLAB_HWCACHE_ALIGN, align 64, a ctor, and
+#             the debug layouts SLAB_RED_ZONE, SLAB_POISON and all four
+#             debug flags), a kernel cache (SLAB_NO_MERGE) and an mslab
+#             cache with the same arguments. Each pair's order,
+#             objs_per_slab, slab_size, object_size, align and debug flag
+#             files must be equal in /sys/kernel/slab/<k>/ and
+#             /sys/kernel/mslab/<m>/: one test point per pair, and the
 #             table as KTAP comments.
 #  stress     mslab_stress.ko runs one kthread per CPU for STRESS_SECONDS,
 #             allocating, checking patterns and freeing locally and on other
@@ -36,8 +38,9 @@ HOTPLUG_CPU=3
 # selftests/modules/mslab_geometry.c.
 GEO_SIZES="8 16 24 32 40 48 56 64 72 96 128 192 256 264 384 512 700 1024 1536
 	2048 3000 4096 5000 8192"
-GEO_VARIANTS="plain hw a64 ctor"
-GEO_ATTRS="order objs_per_slab slab_size object_size align"
+GEO_VARIANTS="plain hw a64 ctor z p fzpu"
+GEO_ATTRS="order objs_per_slab slab_size object_size align sanity_checks
+	red_zone poison store_user"
 
 ktap_print_header
 
@@ -50,8 +53,9 @@ for size in $GEO_SIZES; do
 	done
 done
 # insmod mslab, insmod + rmmod mslab_geometry, the pairs, stress insmod,
-# hotplug, rmmod mslab_stress, pages, caches, rmmod mslab, reports.
-ktap_set_plan $((ngeo + 10))
+# validate, hotplug, rmmod mslab_stress, pages, caches, rmmod mslab,
+# reports.
+ktap_set_plan $((ngeo + 11))
 
 tag="mslab_core-$$"
 ksft_dmesg_mark "$tag"
@@ -98,7 +102,7 @@ for size in $GEO_SIZES; do
 	for v in $GEO_VARIANTS; do
 		k=$(geo_read "/sys/kernel/slab/mslabgeo-k-$size-$v")
 		m=$(geo_read "/sys/kernel/mslab/mslabgeo-m-$size-$v")
-		# shellcheck disable=SC2086 # split into the five values
+		# shellcheck disable=SC2086 # split into the values
 		kf=$(geo_fmt $k)
 		# shellcheck disable=SC2086
 		mf=$(geo_fmt $m)
@@ -116,6 +120,14 @@ for size in $GEO_SIZES; do
 	done
 done
 ktap_print_msg "geometry: $geo_diffs of $ngeo cache pairs differ"
+
+# validate through sysfs: debug caches accept 1, a plain cache refuses it.
+vok=1
+for v in z p fzpu; do
+	echo 1 >"/sys/kernel/mslab/mslabgeo-m-64-$v/validate" || vok=0
+done
+echo 1 >/sys/kernel/mslab/mslabgeo-m-64-plain/validate 2>/dev/null && vok=0
+ktap_test_result "validate: debug caches only" [ "$vok" -eq 1 ]
 
 ktap_test_result "rmmod mslab_geometry" rmmod mslab_geometry
 

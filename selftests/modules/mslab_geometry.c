@@ -4,7 +4,9 @@
  * that selftests/mslab_core.sh can compare their geometry.
  *
  * For every size in geo_sizes and every variant in geo_variants (plain,
- * SLAB_HWCACHE_ALIGN, align 64, a constructor), it creates a kernel cache
+ * SLAB_HWCACHE_ALIGN, align 64, a constructor, and the debug layouts of
+ * SLAB_RED_ZONE, SLAB_POISON and all four debug flags), it creates a
+ * kernel cache
  * with kmem_cache_create() and SLAB_NO_MERGE, named
  * "mslabgeo-k-<size>-<variant>", and an mslab cache with the same arguments,
  * named "mslabgeo-m-<size>-<variant>". Their order, objs_per_slab,
@@ -43,6 +45,11 @@ static const struct geo_variant {
 	{ .name = "hw", .flags = SLAB_HWCACHE_ALIGN },
 	{ .name = "a64", .align = 64 },
 	{ .name = "ctor", .ctor = geo_ctor },
+	/* Debug layouts: SLUB's calculate_sizes() with CONFIG_SLUB_DEBUG. */
+	{ .name = "z", .flags = SLAB_RED_ZONE },
+	{ .name = "p", .flags = SLAB_POISON },
+	{ .name = "fzpu", .flags = SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE |
+				   SLAB_POISON | SLAB_STORE_USER },
 };
 
 #define GEO_NR_SIZES	ARRAY_SIZE(geo_sizes)
