@@ -85,3 +85,47 @@ mslab_build_vm_modules() {
 	make -C "$kdir" M="$obj" W=1 KCFLAGS=-Werror -j"$(nproc)" modules \
 		>"$build_log" 2>&1
 }
+
+# How mslab_uml_kernel builds; bump when its steps change, to rebuild.
+MSLAB_UML_RECIPE=1
+
+# Build (or reuse) a UML kernel from Debian's linux-source-6.12 with the
+# kernel's own kunit.py and the kunitconfig $1, in $MSLAB_CACHE/$2 (log in
+# $MSLAB_CACHE/$2.log), with what out-of-tree modules need. Redone only when
+# the source package version, the kunitconfig (comments aside, but not
+# "# CONFIG_... is not set") or MSLAB_UML_RECIPE change. Prints the build
+# directory on stdout.
+mslab_uml_kernel() {
+	local kunitconfig=$1 build="$MSLAB_CACHE/$2"
+	local build_log="$MSLAB_CACHE/$2.log" src src_ver key start
+
+	src_ver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) ||
+		die "linux-source-6.12 is not installed (run scripts/setup.sh)"
+	src=$(mslab_kernel_src)
+	key=$({ grep -v -e '^#' -e '^$' "$kunitconfig"
+		grep '^# CONFIG_.* is not set' "$kunitconfig"
+		echo "recipe $MSLAB_UML_RECIPE"; } | sha256sum | cut -c1-16)
+	key="$src_ver-$key"
+	if [ -x "$build/linux" ] &&
+	   [ "$(cat "$build/.mslab-key" 2>/dev/null)" = "$key" ]; then
+		echo "$build"
+		return 0
+	fi
+
+	log "building the UML kernel $2 (about 7 minutes on 2 cores)"
+	start=$(date +%s)
+	mkdir -p "$build"
+	rm -f "$build/.mslab-key"
+	(cd "$src" && python3 tools/testing/kunit/kunit.py build --arch=um \
+		--build_dir="$build" --kunitconfig="$kunitconfig" \
+		--jobs="$(nproc)") >"$build_log" 2>&1 ||
+		die "UML kernel build failed: see $build_log"
+	# kunit.py builds the image only; out-of-tree modules also need the
+	# exported-symbol list and the prepared scripts.
+	make -C "$src" O="$build" ARCH=um -j"$(nproc)" modules_prepare modules \
+		>>"$build_log" 2>&1 ||
+		die "UML modules_prepare failed: see $build_log"
+	echo "$key" >"$build/.mslab-key"
+	log "UML kernel $2 built in $(($(date +%s) - start)) s"
+	echo "$build"
+}
