@@ -242,6 +242,7 @@ struct mslab_cache *mslab_cache_create_args(const char *name, unsigned int size,
 	struct mslab_cache *s;
 	int err;
 
+	flags = mslab_apply_slab_debug(name, flags);
 	err = check_create_args(name, size, args->align, flags);
 	if (!err && args->sheaf_capacity > MSLAB_SHEAF_MAX_CAPACITY) {
 		create_error(name, "sheaf capacity %u exceeds %zu",

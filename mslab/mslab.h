@@ -492,6 +492,11 @@ void mslab_hardening_free(struct mslab_cache *s);
 void *mslab_shuffle_freelist(struct mslab_cache *s, void *base,
 			     unsigned int objects);
 
+/* slab_debug.c */
+slab_flags_t mslab_slab_debug_flags(const char *spec, const char *name,
+				    bool *found);
+slab_flags_t mslab_apply_slab_debug(const char *name, slab_flags_t flags);
+
 /* sheaf.c */
 extern bool mslab_sheaves_default;
 unsigned int mslab_sheaf_default_capacity(unsigned int size);
