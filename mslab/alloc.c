@@ -560,7 +560,8 @@ retry_load_slab:
 	goto load_freelist;
 }
 
-static void *__slab_alloc(struct mslab_cache *s, gfp_t gfpflags, int node)
+static void *__slab_alloc(struct mslab_cache *s, gfp_t gfpflags, int node,
+			  unsigned long addr)
 {
 	struct mslab_cpu *c;
 	void *p;
@@ -569,7 +570,7 @@ static void *__slab_alloc(struct mslab_cache *s, gfp_t gfpflags, int node)
 	/* A debug cache has no cpu slab: its fast path always ends here. */
 	if (mslab_cache_debug(s))
 		return mslab_debug_alloc(s, gfpflags, node, s->object_size,
-					 _RET_IP_);
+					 addr);
 	/* Stay on this CPU: the slow path works on this CPU's structures. */
 	c = get_cpu_ptr(s->cpu_slab);
 	p = mslab_slab_alloc_slow(s, gfpflags, node, c);
@@ -730,7 +731,8 @@ static __always_inline bool sheaf_free_fast(struct mslab_cache *s, void *x,
 }
 
 static __always_inline void *slab_alloc_node(struct mslab_cache *s,
-					     gfp_t gfpflags, int node)
+					     gfp_t gfpflags, int node,
+					     unsigned long addr)
 {
 	void *object;
 
@@ -744,7 +746,7 @@ static __always_inline void *slab_alloc_node(struct mslab_cache *s,
 	if (!object)
 		object = slab_alloc_fast(s, node);
 	if (unlikely(!object))
-		object = __slab_alloc(s, gfpflags, node);
+		object = __slab_alloc(s, gfpflags, node, addr);
 	if (object && unlikely(gfpflags & __GFP_ZERO))
 		memset(object, 0, s->object_size);
 	return object;
@@ -762,7 +764,7 @@ static __always_inline void *slab_alloc_node(struct mslab_cache *s,
  */
 void *mslab_cache_alloc(struct mslab_cache *s, gfp_t gfpflags)
 {
-	return slab_alloc_node(s, gfpflags, NUMA_NO_NODE);
+	return slab_alloc_node(s, gfpflags, NUMA_NO_NODE, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mslab_cache_alloc);
 
@@ -778,12 +780,27 @@ EXPORT_SYMBOL_GPL(mslab_cache_alloc);
  */
 void *mslab_cache_alloc_node(struct mslab_cache *s, gfp_t gfpflags, int node)
 {
+	return mslab_alloc_caller(s, gfpflags, node, _RET_IP_);
+}
+EXPORT_SYMBOL_GPL(mslab_cache_alloc_node);
+
+/**
+ * mslab_alloc_caller() - mslab_cache_alloc_node() for mslab's own callers
+ * @s: the cache
+ * @gfpflags: as for mslab_cache_alloc()
+ * @node: the node, or NUMA_NO_NODE; an impossible one counts as the latter
+ * @addr: the caller to record in owner tracking (mslab_kmalloc()'s caller)
+ *
+ * Return: as mslab_cache_alloc_node().
+ */
+void *mslab_alloc_caller(struct mslab_cache *s, gfp_t gfpflags, int node,
+			 unsigned long addr)
+{
 	if (unlikely(node != NUMA_NO_NODE &&
 		     (node < 0 || node >= nr_node_ids || !node_possible(node))))
 		node = NUMA_NO_NODE;
-	return slab_alloc_node(s, gfpflags, node);
+	return slab_alloc_node(s, gfpflags, node, addr);
 }
-EXPORT_SYMBOL_GPL(mslab_cache_alloc_node);
 
 /* === Free =============================================================== */
 

@@ -1032,6 +1032,47 @@ EXPORT_SYMBOL_IF_KUNIT(mslab_validate_cache);
 /* === Leaks ============================================================== */
 
 /**
+ * mslab_debug_track() - an object's allocation or free track
+ * @s: a cache with SLAB_STORE_USER
+ * @object: an object of @s
+ * @alloc: the allocation track, else the free track
+ * @addr: set to the caller's address (0: none recorded)
+ * @handle: set to the stack depot handle (0: none)
+ * @cpu: set to the CPU
+ * @pid: set to the pid
+ * @when: set to the jiffies of the event
+ */
+void mslab_debug_track(struct mslab_cache *s, void *object, bool alloc,
+		       unsigned long *addr, unsigned int *handle, int *cpu,
+		       int *pid, unsigned long *when)
+{
+	struct mslab_track *t = get_track(s, object,
+					  alloc ? TRACK_ALLOC : TRACK_FREE);
+
+	*addr = t->addr;
+#ifdef CONFIG_STACKDEPOT
+	*handle = t->handle;
+#else
+	*handle = 0;
+#endif
+	*cpu = t->cpu;
+	*pid = t->pid;
+	*when = t->when;
+}
+
+/**
+ * mslab_debug_free_map() - mark the free objects of a slab in a bitmap
+ * @s: a debug cache
+ * @slab: one of its slabs, with its node's list_lock held
+ * @map: a bitmap of at least @slab->objects bits
+ */
+void mslab_debug_free_map(struct mslab_cache *s, struct mslab_slab *slab,
+			  unsigned long *map)
+{
+	fill_map(map, s, slab);
+}
+
+/**
  * mslab_list_leaked_objects() - report the live objects of a dying cache
  * @s: the cache, with its CPUs flushed
  * @where: the function the cache is dying in, for the report

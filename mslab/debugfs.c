@@ -110,6 +110,7 @@ void mslab_debugfs_add(struct mslab_cache *s)
 	}
 	dir = debugfs_create_dir(s->name, mslab_debugfs_root);
 	debugfs_create_file("state", 0400, dir, s, &state_fops);
+	mslab_debugfs_add_traces(s, dir);
 }
 
 /**

@@ -100,6 +100,21 @@ static void kfree_large(struct page *page)
 	__free_pages(page, order);
 }
 
+/* Allocate for mslab_kmalloc*(), recording @caller in owner tracking. */
+static void *kmalloc_node_caller(size_t size, gfp_t flags, int node,
+				 unsigned long caller)
+{
+	if (unlikely(!size))
+		return ZERO_SIZE_PTR;
+	if (unlikely(node != NUMA_NO_NODE &&
+		     (node < 0 || node >= nr_node_ids || !node_possible(node))))
+		node = NUMA_NO_NODE;
+	if (unlikely(size > MSLAB_KMALLOC_MAX_CACHE_SIZE))
+		return kmalloc_large(size, flags, node);
+	return mslab_alloc_caller(mslab_kmalloc_caches[mslab_kmalloc_index(size)],
+				  flags, node, caller);
+}
+
 /**
  * mslab_kmalloc_node() - allocate memory on a NUMA node
  * @size: bytes; 0 gives ZERO_SIZE_PTR
@@ -111,15 +126,7 @@ static void kfree_large(struct page *page)
  */
 void *mslab_kmalloc_node(size_t size, gfp_t flags, int node)
 {
-	if (unlikely(!size))
-		return ZERO_SIZE_PTR;
-	if (unlikely(node != NUMA_NO_NODE &&
-		     (node < 0 || node >= nr_node_ids || !node_possible(node))))
-		node = NUMA_NO_NODE;
-	if (unlikely(size > MSLAB_KMALLOC_MAX_CACHE_SIZE))
-		return kmalloc_large(size, flags, node);
-	return mslab_cache_alloc_node(mslab_kmalloc_caches[mslab_kmalloc_index(size)],
-				      flags, node);
+	return kmalloc_node_caller(size, flags, node, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mslab_kmalloc_node);
 
@@ -137,7 +144,7 @@ EXPORT_SYMBOL_GPL(mslab_kmalloc_node);
  */
 void *mslab_kmalloc(size_t size, gfp_t flags)
 {
-	return mslab_kmalloc_node(size, flags, NUMA_NO_NODE);
+	return kmalloc_node_caller(size, flags, NUMA_NO_NODE, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mslab_kmalloc);
 

@@ -456,6 +456,8 @@ int mslab_slab_init(void);
 void mslab_slab_exit(void);
 
 /* alloc.c: the slab front end's allocation and free paths */
+void *mslab_alloc_caller(struct mslab_cache *s, gfp_t gfpflags, int node,
+			 unsigned long addr);
 void mslab_init_cpu_slabs(struct mslab_cache *s);
 void *mslab_slab_alloc_slow(struct mslab_cache *s, gfp_t gfpflags, int node,
 			    struct mslab_cpu *c);
@@ -491,6 +493,9 @@ int mslab_hardening_init(struct mslab_cache *s);
 void mslab_hardening_free(struct mslab_cache *s);
 void *mslab_shuffle_freelist(struct mslab_cache *s, void *base,
 			     unsigned int objects);
+
+/* traces.c */
+void mslab_debugfs_add_traces(struct mslab_cache *s, struct dentry *dir);
 
 /* slab_debug.c */
 slab_flags_t mslab_slab_debug_flags(const char *spec, const char *name,
@@ -567,6 +572,12 @@ void mslab_debug_free(struct mslab_cache *s, struct mslab_slab *slab,
 		      void *head, void *tail, int cnt, unsigned long addr,
 		      bool user);
 int mslab_validate_cache(struct mslab_cache *s);
+void mslab_debug_track(struct mslab_cache *s, void *object, bool alloc,
+		       unsigned long *addr, unsigned int *handle, int *cpu,
+		       int *pid, unsigned long *when);
+void mslab_debug_free_map(struct mslab_cache *s, struct mslab_slab *slab,
+			  unsigned long *map);
+
 void *mslab_debug_kmalloc(struct mslab_cache *s, gfp_t gfpflags,
 			  size_t size);
 void mslab_list_leaked_objects(struct mslab_cache *s, const char *where);

@@ -94,7 +94,12 @@ static int demo_next_node(int nid)
 	return nid;
 }
 
-static void *demo_alloc(enum demo_type type, unsigned int i, int *nid)
+/*
+ * Not inlined into the __init code, whose text is freed after loading:
+ * with owner tracking (slab_debug=U) this is the allocation site that
+ * alloc_traces names.
+ */
+static noinline void *demo_alloc(enum demo_type type, unsigned int i, int *nid)
 {
 	struct demo_cache *dc = &demo_caches[type];
 	struct demo_inode *inode;

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/debug/mslab/<cache>/alloc_traces and free_traces, for caches
+ * with owner tracking (SLAB_STORE_USER), in the format of SLUB's files of
+ * the same names (mm/slub.c: slab_debugfs_show()): the objects in use,
+ * grouped by where they were allocated (or last freed), most frequent
+ * first, one line per site
+ *
+ *	<count> <function+offset> age=<min>/<avg>/<max> pid=<min>-<max>
+ *		[cpus=<list>] [nodes=<list>]
+ *
+ * followed by the site's stack. Ages are in jiffies. A debug cache has no
+ * CPU slabs, so walking every slab of every node under its list_lock sees
+ * each object's exact state.
+ */
+
+#include <linux/cpumask.h>
+#include <linux/debugfs.h>
+#include <linux/jiffies.h>
+#include <linux/math64.h>
+#include <linux/nodemask.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/stackdepot.h>
+
+#include "mslab.h"
+
+/* One allocation (or free) site and what its objects have in common. */
+struct location {
+	unsigned long count;
+	unsigned long addr;
+	unsigned int handle;
+	long long sum;
+	long min_time, max_time;
+	long min_pid, max_pid;
+	struct cpumask cpus;
+	nodemask_t nodes;
+};
+
+struct loc_track {
+	unsigned long max;
+	unsigned long count;
+	struct location *loc;
+};
+
+/* Room for @max locations; the walk runs under list_lock, so no sleeping. */
+static bool alloc_loc_track(struct loc_track *t, unsigned long max)
+{
+	struct location *l;
+
+	l = kvmalloc_array(max, sizeof(*l), GFP_NOWAIT | __GFP_NOWARN);
+	if (!l)
+		return false;
+	if (t->count)
+		memcpy(l, t->loc, sizeof(*l) * t->count);
+	kvfree(t->loc);
+	t->max = max;
+	t->loc = l;
+	return true;
+}
+
+static void add_location(struct loc_track *t, unsigned long addr,
+			 unsigned int handle, int cpu, int pid,
+			 unsigned long when, int node)
+{
+	long age = jiffies - when;
+	struct location *l;
+	unsigned long i;
+
+	for (i = 0; i < t->count; i++) {
+		l = &t->loc[i];
+		if (l->addr != addr || l->handle != handle)
+			continue;
+		l->count++;
+		l->sum += age;
+		l->min_time = min(l->min_time, age);
+		l->max_time = max(l->max_time, age);
+		l->min_pid = min_t(long, l->min_pid, pid);
+		l->max_pid = max_t(long, l->max_pid, pid);
+		if (cpu >= 0 && cpu < nr_cpu_ids)
+			__cpumask_set_cpu(cpu, &l->cpus);
+		node_set(node, l->nodes);
+		return;
+	}
+	if (t->count >= t->max && !alloc_loc_track(t, 2 * t->max))
+		return;
+	l = &t->loc[t->count++];
+	memset(l, 0, sizeof(*l));
+	l->count = 1;
+	l->addr = addr;
+	l->handle = handle;
+	l->sum = age;
+	l->min_time = age;
+	l->max_time = age;
+	l->min_pid = pid;
+	l->max_pid = pid;
+	if (cpu >= 0 && cpu < nr_cpu_ids)
+		__cpumask_set_cpu(cpu, &l->cpus);
+	node_set(node, l->nodes);
+}
+
+static int cmp_loc_by_count(const void *a, const void *b)
+{
+	const struct location *la = a, *lb = b;
+
+	if (la->count == lb->count)
+		return 0;
+	return la->count > lb->count ? -1 : 1;
+}
+
+/* Collect the tracks of every object in use. */
+static void collect(struct mslab_cache *s, bool alloc, struct loc_track *t,
+		    unsigned long *map)
+{
+	struct mslab_slab *slab;
+	unsigned long flags;
+	int node;
+
+	for_each_node(node) {
+		struct mslab_node *n = s->node[node];
+
+		spin_lock_irqsave(&n->list_lock, flags);
+		list_for_each_entry(slab, &n->all_slabs, all_list) {
+			unsigned int i;
+
+			mslab_debug_free_map(s, slab, map);
+			for (i = 0; i < slab->objects; i++) {
+				unsigned long addr, when;
+				unsigned int handle;
+				int cpu, pid;
+
+				if (test_bit(i, map))
+					continue;
+				mslab_debug_track(s, slab->base + i * s->size,
+						  alloc, &addr, &handle, &cpu,
+						  &pid, &when);
+				add_location(t, addr, handle, cpu, pid, when,
+					     node);
+			}
+		}
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+}
+
+static void show_location(struct seq_file *seq, struct location *l)
+{
+	seq_printf(seq, "%7ld ", l->count);
+	if (l->addr)
+		seq_printf(seq, "%pS", (void *)l->addr);
+	else
+		seq_puts(seq, "<not-available>");
+	if (l->sum != l->min_time)
+		seq_printf(seq, " age=%ld/%llu/%ld", l->min_time,
+			   div_u64(l->sum, l->count), l->max_time);
+	else
+		seq_printf(seq, " age=%ld", l->min_time);
+	if (l->min_pid != l->max_pid)
+		seq_printf(seq, " pid=%ld-%ld", l->min_pid, l->max_pid);
+	else
+		seq_printf(seq, " pid=%ld", l->min_pid);
+	if (num_online_cpus() > 1 && !cpumask_empty(&l->cpus))
+		seq_printf(seq, " cpus=%*pbl", cpumask_pr_args(&l->cpus));
+	if (nr_online_nodes > 1 && !nodes_empty(l->nodes))
+		seq_printf(seq, " nodes=%*pbl", nodemask_pr_args(&l->nodes));
+#ifdef CONFIG_STACKDEPOT
+	if (l->handle) {
+		unsigned long *entries;
+		unsigned int nr, j;
+
+		nr = stack_depot_fetch(l->handle, &entries);
+		seq_puts(seq, "\n");
+		for (j = 0; j < nr; j++)
+			seq_printf(seq, "        %pS\n", (void *)entries[j]);
+	}
+#endif
+	seq_puts(seq, "\n");
+}
+
+static int traces_show(struct seq_file *seq, bool alloc)
+{
+	struct mslab_cache *s = seq->private;
+	struct loc_track t = { };
+	unsigned long *map, i;
+
+	map = bitmap_alloc(mslab_oo_objects(s->max), GFP_KERNEL);
+	if (!map || !alloc_loc_track(&t, 16)) {
+		bitmap_free(map);
+		return -ENOMEM;
+	}
+	collect(s, alloc, &t, map);
+	bitmap_free(map);
+
+	sort(t.loc, t.count, sizeof(*t.loc), cmp_loc_by_count, NULL);
+	for (i = 0; i < t.count; i++)
+		show_location(seq, &t.loc[i]);
+	if (!t.count)
+		seq_puts(seq, "No data\n");
+	kvfree(t.loc);
+	return 0;
+}
+
+static int alloc_traces_show(struct seq_file *seq, void *v)
+{
+	return traces_show(seq, true);
+}
+DEFINE_SHOW_ATTRIBUTE(alloc_traces);
+
+static int free_traces_show(struct seq_file *seq, void *v)
+{
+	return traces_show(seq, false);
+}
+DEFINE_SHOW_ATTRIBUTE(free_traces);
+
+/**
+ * mslab_debugfs_add_traces() - the trace files of a cache's directory
+ * @s: the cache; nothing is added without SLAB_STORE_USER
+ * @dir: /sys/kernel/debug/mslab/<cache>/
+ */
+void mslab_debugfs_add_traces(struct mslab_cache *s, struct dentry *dir)
+{
+	if (!(s->flags & SLAB_STORE_USER))
+		return;
+	debugfs_create_file("alloc_traces", 0400, dir, s, &alloc_traces_fops);
+	debugfs_create_file("free_traces", 0400, dir, s, &free_traces_fops);
+}
