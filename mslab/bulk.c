@@ -144,7 +144,7 @@ struct detached_freelist {
  */
 static size_t build_detached_freelist(struct mslab_cache *s, size_t size,
 				      void **p, struct detached_freelist *df,
-				      unsigned long addr)
+				      bool user, unsigned long addr)
 {
 	int lookahead = 3;
 	size_t same;
@@ -154,7 +154,11 @@ static size_t build_detached_freelist(struct mslab_cache *s, size_t size,
 	object = p[--size];
 	if (ZERO_OR_NULL_PTR(object))
 		return size;
-	if (!s) {
+	if (!user) {
+		/* Objects of @s from mslab's own sheaves: checked when freed. */
+		df->slab = mslab_virt_to_slab(object);
+		df->s = s;
+	} else if (!s) {
 		df->slab = mslab_virt_to_slab(object);
 		if (!df->slab) {
 			mslab_kfree(object);	/* large, or reported */
@@ -167,7 +171,7 @@ static size_t build_detached_freelist(struct mslab_cache *s, size_t size,
 			return size;
 		df->s = s;
 	}
-	if (unlikely(!mslab_obj_in_slab(df->s, df->slab, object))) {
+	if (unlikely(user && !mslab_obj_in_slab(df->s, df->slab, object))) {
 		mslab_report_free_error(df->s, object, addr,
 					"not the start of an object");
 		df->slab = NULL;
@@ -185,7 +189,7 @@ static size_t build_detached_freelist(struct mslab_cache *s, size_t size,
 		if (!ZERO_OR_NULL_PTR(object) &&
 		    mslab_virt_to_slab(object) == df->slab &&
 		    object != df->freelist &&
-		    mslab_obj_in_slab(df->s, df->slab, object)) {
+		    (!user || mslab_obj_in_slab(df->s, df->slab, object))) {
 			mslab_set_freepointer(df->s, object, df->freelist);
 			df->freelist = object;
 			df->cnt++;
@@ -205,7 +209,9 @@ static size_t build_detached_freelist(struct mslab_cache *s, size_t size,
  * @s: the cache of every object, or NULL for any mslab memory
  * @size: number of entries in @p
  * @p: the objects; the array is reordered
- * @user: count them as the user's frees, not as a sheaf flush
+ * @user: the user's frees, counted and checked; else objects mslab itself
+ *	  holds (a sheaf flush, an undone refill): @s is set and each is
+ *	  known to be a valid object of @s, so it is not checked again
  * @addr: the caller, for reports
  *
  * Context: any.
@@ -216,7 +222,7 @@ void mslab_free_bulk(struct mslab_cache *s, size_t size, void **p, bool user,
 	while (size) {
 		struct detached_freelist df;
 
-		size = build_detached_freelist(s, size, p, &df, addr);
+		size = build_detached_freelist(s, size, p, &df, user, addr);
 		if (df.slab)
 			mslab_slab_free(df.s, df.slab, df.freelist, df.tail,
 					df.cnt, addr, user);
