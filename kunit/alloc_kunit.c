@@ -106,7 +106,7 @@ static void check_object(struct kunit *test, struct mslab_cache *s,
 
 	KUNIT_ASSERT_NOT_NULL_MSG(test, slab, "%p is not in a slab", obj);
 	KUNIT_EXPECT_PTR_EQ(test, slab->cache, s);
-	KUNIT_EXPECT_TRUE_MSG(test, mslab_obj_in_slab(s, slab, obj),
+	KUNIT_EXPECT_TRUE_MSG(test, mslab_obj_in_slab(slab->layout, slab, obj),
 			      "%p is not an object of its slab", obj);
 	KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED((unsigned long)obj, s->align),
 			      "%p is not aligned to %u", obj, s->align);
@@ -123,7 +123,7 @@ static void check_object(struct kunit *test, struct mslab_cache *s,
 static void alloc_objects_are_aligned_and_distinct(struct kunit *test)
 {
 	struct mslab_cache *s = size_case_cache(test, "objs");
-	unsigned int i, nr = 3 * mslab_oo_objects(s->oo) + 1;
+	unsigned int i, nr = 3 * mslab_oo_objects(s->layout->oo) + 1;
 	long pages = mslab_test_pages_held();
 	void **objs;
 
@@ -149,7 +149,7 @@ static void alloc_objects_are_aligned_and_distinct(struct kunit *test)
 	for (i = 1; i < nr; i++)
 		KUNIT_ASSERT_GE_MSG(test,
 				    (unsigned long)(objs[i] - objs[i - 1]),
-				    (unsigned long)s->size,
+				    (unsigned long)s->layout->size,
 				    "objects %p and %p overlap",
 				    objs[i - 1], objs[i]);
 
@@ -165,7 +165,7 @@ static void alloc_objects_are_aligned_and_distinct(struct kunit *test)
 static void alloc_gfp_zero_zeroes_reused_objects(struct kunit *test)
 {
 	struct mslab_cache *s = size_case_cache(test, "zero");
-	unsigned int i, nr = mslab_oo_objects(s->oo) + 1;
+	unsigned int i, nr = mslab_oo_objects(s->layout->oo) + 1;
 	unsigned long slabs;
 	void **objs;
 
@@ -209,7 +209,7 @@ static void ctor_runs_once_per_object(struct kunit *test)
 	s = mslab_test_cache(test, "kunit-alloc-ctor", CTOR_SIZE, 0, 0,
 			     filling_ctor);
 	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), 0);
-	n = mslab_oo_objects(s->oo);
+	n = mslab_oo_objects(s->layout->oo);
 	nr = 2 * n + 3;
 	objs = kunit_kcalloc(test, nr, sizeof(*objs), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, objs);
@@ -303,7 +303,7 @@ static void alloc_atomic_with_irqs_off(struct kunit *test)
 	bool ok = true;
 
 	s = mslab_test_cache(test, "kunit-alloc-atomic", 512, 0, 0, NULL);
-	nr = 2 * mslab_oo_objects(s->oo) + 1;
+	nr = 2 * mslab_oo_objects(s->layout->oo) + 1;
 	objs = kunit_kcalloc(test, nr, sizeof(*objs), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, objs);
 

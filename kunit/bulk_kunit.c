@@ -75,7 +75,7 @@ static void check_distinct_objects(struct kunit *test, struct mslab_cache *s,
 		struct mslab_slab *slab = mslab_virt_to_slab(p[i]);
 
 		if (!slab || slab->cache != s ||
-		    !mslab_obj_in_slab(s, slab, p[i])) {
+		    !mslab_obj_in_slab(slab->layout, slab, p[i])) {
 			if (!bad++)
 				kunit_info(test, "entry %zu: %p is not an object of %s",
 					   i, p[i], s->name);
@@ -87,7 +87,7 @@ static void check_distinct_objects(struct kunit *test, struct mslab_cache *s,
 	memcpy(sorted, p, n * sizeof(*p));
 	sort(sorted, n, sizeof(*sorted), cmp_ptr, NULL);
 	for (i = 1; i < n; i++)
-		if ((unsigned long)(sorted[i] - sorted[i - 1]) < s->size)
+		if ((unsigned long)(sorted[i] - sorted[i - 1]) < s->layout->size)
 			break;
 	KUNIT_EXPECT_EQ_MSG(test, i < n ? i : n, n,
 			    "objects %p and %p overlap or repeat",
@@ -141,7 +141,7 @@ static void alloc_bulk_returns_n_distinct_objects(struct kunit *test)
 	s = mslab_test_cache(test, mslab_test_name(test, "kunit-bulk-%zu",
 						   *param),
 			     BULK_SIZE, 0, 0, NULL);
-	n = *param ?: 3 * mslab_oo_objects(s->oo) + 1;
+	n = *param ?: 3 * mslab_oo_objects(s->layout->oo) + 1;
 	p = alloc_array(test, n);
 
 	got = mslab_cache_alloc_bulk(s, GFP_KERNEL, n, p);
@@ -150,7 +150,7 @@ static void alloc_bulk_returns_n_distinct_objects(struct kunit *test)
 	write_and_check(test, s, p, n);
 	mslab_cache_shrink(s);
 	KUNIT_EXPECT_EQ(test, mslab_count_inuse(s), (unsigned long)n);
-	KUNIT_EXPECT_GE(test, mslab_test_nr_slabs(s) * mslab_oo_objects(s->oo),
+	KUNIT_EXPECT_GE(test, mslab_test_nr_slabs(s) * mslab_oo_objects(s->layout->oo),
 			(long)n);
 
 	shuffle(p, n, n);
@@ -171,7 +171,7 @@ static void alloc_bulk_gfp_zero(struct kunit *test)
 	void **p;
 
 	s = mslab_test_cache(test, "kunit-bulk-zero", 200, 0, 0, NULL);
-	n = 2 * mslab_oo_objects(s->oo) + 5;
+	n = 2 * mslab_oo_objects(s->layout->oo) + 5;
 	p = alloc_array(test, n);
 	KUNIT_ASSERT_EQ(test, mslab_cache_alloc_bulk(s, GFP_KERNEL, n, p),
 			(int)n);
@@ -203,7 +203,7 @@ static void alloc_bulk_atomic_with_irqs_off(struct kunit *test)
 	int got;
 
 	s = mslab_test_cache(test, "kunit-bulk-atomic", 512, 0, 0, NULL);
-	n = 2 * mslab_oo_objects(s->oo) + 1;
+	n = 2 * mslab_oo_objects(s->layout->oo) + 1;
 	p = alloc_array(test, n);
 
 	local_irq_save(flags);
@@ -234,7 +234,7 @@ static void free_bulk_mixed_slabs_shuffled(struct kunit *test)
 	void **p;
 
 	s = mslab_test_cache(test, "kunit-bulk-mixed", BULK_SIZE, 0, 0, NULL);
-	per = mslab_oo_objects(s->oo);
+	per = mslab_oo_objects(s->layout->oo);
 	n = 5 * per;
 	p = alloc_array(test, n);
 	for (i = 0; i < n; i++) {
@@ -437,7 +437,7 @@ static void alloc_bulk_failure_gives_back_partial_work(struct kunit *test)
 			     NULL);
 	KUNIT_ASSERT_EQ(test, 0,
 			kunit_add_action_or_reset(test, clear_fail_slab, NULL));
-	per = mslab_oo_objects(s->oo);
+	per = mslab_oo_objects(s->layout->oo);
 	n = per + 5;
 	p = alloc_array(test, n);
 	first = mslab_cache_alloc(s, GFP_KERNEL);

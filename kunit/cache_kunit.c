@@ -55,7 +55,7 @@ static void cache_size_is_object_size(struct kunit *test)
 	s = mslab_test_cache(test, "kunit-cache-size", 13, 0,
 			     SLAB_HWCACHE_ALIGN, NULL);
 	KUNIT_EXPECT_EQ(test, mslab_cache_size(s), 13U);
-	KUNIT_EXPECT_GT(test, s->size, 13U);
+	KUNIT_EXPECT_GT(test, s->layout->size, 13U);
 }
 
 /* Destroying an empty cache removes it; its name can be used again. */
@@ -294,7 +294,7 @@ static void check_cache_works(struct kunit *test, struct mslab_cache *s,
 	sort(objs, nr, sizeof(*objs), cmp_ptr, NULL);
 	for (i = 1; i < nr; i++)
 		KUNIT_EXPECT_GE_MSG(test, (unsigned long)(objs[i] - objs[i - 1]),
-				    (unsigned long)s->size,
+				    (unsigned long)s->layout->size,
 				    "objects %p and %p overlap",
 				    objs[i - 1], objs[i]);
 
@@ -356,7 +356,7 @@ static void invalid_frees_are_counted(struct kunit *test)
 	/* @s lost nothing and hands nothing out twice. */
 	mslab_cache_shrink(s);
 	KUNIT_EXPECT_EQ(test, mslab_count_inuse(s), 0UL);
-	check_cache_works(test, s, 2 * mslab_oo_objects(s->oo) + 1);
+	check_cache_works(test, s, 2 * mslab_oo_objects(s->layout->oo) + 1);
 	KUNIT_EXPECT_EQ(test, *errors, 5);
 }
 
@@ -392,7 +392,7 @@ static void frees_of_page_memory_are_counted(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, *errors, 5);
 	KUNIT_EXPECT_EQ(test, mslab_stat_sum(s, FREE_FASTPATH) +
 			mslab_stat_sum(s, FREE_SLOWPATH), 0UL);
-	check_cache_works(test, s, mslab_oo_objects(s->oo) + 1);
+	check_cache_works(test, s, mslab_oo_objects(s->layout->oo) + 1);
 }
 
 /*
@@ -408,7 +408,7 @@ static void double_free_to_non_cpu_slab_is_counted(struct kunit *test)
 
 	MSLAB_TEST_REQUIRES_UP(test);
 	s = mslab_test_cache(test, "kunit-cache-double-slow", 512, 0, 0, NULL);
-	n = mslab_oo_objects(s->oo);
+	n = mslab_oo_objects(s->layout->oo);
 	objs = kunit_kcalloc(test, n + 1, sizeof(*objs), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, objs);
 	/* Fill a slab and start another: the first is full, off the CPU. */

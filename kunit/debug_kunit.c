@@ -66,10 +66,10 @@ static void layout_matches_calculate_sizes(struct kunit *test)
 
 	s = debug_cache(test, mslab_test_name(test, "kunit-dbg-layout-%s",
 					      c->desc), c->size, c->flags);
-	KUNIT_EXPECT_EQ(test, s->size, c->stride);
-	KUNIT_EXPECT_EQ(test, s->inuse, c->inuse);
-	KUNIT_EXPECT_EQ(test, s->offset, c->offset);
-	KUNIT_EXPECT_EQ(test, s->red_left_pad, c->red_left_pad);
+	KUNIT_EXPECT_EQ(test, s->layout->size, c->stride);
+	KUNIT_EXPECT_EQ(test, s->layout->inuse, c->inuse);
+	KUNIT_EXPECT_EQ(test, s->layout->offset, c->offset);
+	KUNIT_EXPECT_EQ(test, s->layout->red_left_pad, c->red_left_pad);
 	KUNIT_EXPECT_EQ(test, s->sheaf_capacity, 0U);
 }
 
@@ -80,21 +80,21 @@ static void layout_with_tracks(struct kunit *test)
 	struct mslab_cache *s;
 
 	s = debug_cache(test, "kunit-dbg-layout-U", 64, SLAB_STORE_USER);
-	KUNIT_EXPECT_EQ(test, s->size, 64 + t);
-	KUNIT_EXPECT_EQ(test, s->offset, 32U);
+	KUNIT_EXPECT_EQ(test, s->layout->size, 64 + t);
+	KUNIT_EXPECT_EQ(test, s->layout->offset, 32U);
 
 	/* slub_kunit's kmalloc cache: free pointer out, orig_size kept. */
 	s = debug_cache(test, "kunit-dbg-layout-KZU", 32,
 			SLAB_KMALLOC | SLAB_STORE_USER | SLAB_RED_ZONE);
-	KUNIT_EXPECT_EQ(test, s->inuse, 32 + W);
-	KUNIT_EXPECT_EQ(test, s->offset, 32 + W);
-	KUNIT_EXPECT_EQ(test, s->size, 32 + W + W + t + W + W + W);
+	KUNIT_EXPECT_EQ(test, s->layout->inuse, 32 + W);
+	KUNIT_EXPECT_EQ(test, s->layout->offset, 32 + W);
+	KUNIT_EXPECT_EQ(test, s->layout->size, 32 + W + W + t + W + W + W);
 
 	s = debug_cache(test, "kunit-dbg-layout-FZPU", 64,
 			SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON |
 			SLAB_STORE_USER);
-	KUNIT_EXPECT_EQ(test, s->size, 64 + W + W + t + W + W);
-	KUNIT_EXPECT_EQ(test, s->offset, 64 + W);
+	KUNIT_EXPECT_EQ(test, s->layout->size, 64 + W + W + t + W + W);
+	KUNIT_EXPECT_EQ(test, s->layout->offset, 64 + W);
 }
 
 /* ksize() of a red-zoned or poisoned object is its size (SLUB's). */
@@ -163,9 +163,9 @@ static void test_next_pointer(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	mslab_cache_free(s, p);
 
-	ptr_addr = (unsigned long *)(p + s->offset);
+	ptr_addr = (unsigned long *)(p + s->layout->offset);
 	tmp = *ptr_addr;
-	p[s->offset] = ~p[s->offset];
+	p[s->layout->offset] = ~p[s->layout->offset];
 
 	/* The corrupt freechain, the wrong inuse count, and its fix. */
 	validate(test, s);
@@ -468,7 +468,7 @@ static void corrupt_freelist_not_followed(struct kunit *test)
 	p = mslab_cache_alloc(s, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	mslab_cache_free(s, p);
-	*(unsigned long *)(p + s->offset) = 0x1234;
+	*(unsigned long *)(p + s->layout->offset) = 0x1234;
 	/* Allocating @p would install it: "Freechain corrupt", fix. */
 	given_up_slab(test, s, p, errors, 2);
 }
@@ -545,8 +545,8 @@ static void validate_padding(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 2, *errors);
 
 	slab = mslab_virt_to_slab(p);
-	end = slab->base - s->red_left_pad + (PAGE_SIZE << slab->order);
-	KUNIT_ASSERT_NE(test, (PAGE_SIZE << slab->order) % s->size, 0UL);
+	end = slab->base - s->layout->red_left_pad + (PAGE_SIZE << slab->order);
+	KUNIT_ASSERT_NE(test, (PAGE_SIZE << slab->order) % s->layout->size, 0UL);
 	end[-1] = 0;
 	validate(test, s);
 	KUNIT_EXPECT_EQ(test, 4, *errors);

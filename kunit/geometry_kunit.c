@@ -224,60 +224,63 @@ static void check_layout(struct kunit *test, struct mslab_cache *s,
 	KUNIT_EXPECT_EQ(test, s->align, want_align);
 	KUNIT_EXPECT_TRUE(test, is_power_of_2(s->align));
 	KUNIT_EXPECT_GE(test, s->align, max(align, word));
-	KUNIT_EXPECT_EQ(test, s->inuse, ALIGN(size, word));
+	KUNIT_EXPECT_EQ(test, s->layout->inuse, ALIGN(size, word));
 
 	if (ctor) {
 		/* Constructed state survives a free: the pointer is past it. */
-		KUNIT_EXPECT_EQ(test, s->offset, ALIGN(size, word));
+		KUNIT_EXPECT_EQ(test, s->layout->offset, ALIGN(size, word));
 		want_size = ALIGN(ALIGN(size, word) + word, want_align);
 	} else {
 		/* Mid-object, away from the edges overflows hit. */
-		KUNIT_EXPECT_EQ(test, s->offset, ALIGN_DOWN(size / 2, word));
-		KUNIT_EXPECT_LE(test, s->offset + word, ALIGN(size, word));
+		KUNIT_EXPECT_EQ(test, s->layout->offset, ALIGN_DOWN(size / 2, word));
+		KUNIT_EXPECT_LE(test, s->layout->offset + word, ALIGN(size, word));
 		want_size = ALIGN(size, want_align);
 	}
-	KUNIT_EXPECT_EQ(test, s->size, want_size);
-	KUNIT_EXPECT_EQ(test, s->size % s->align, 0);
-	KUNIT_EXPECT_LE(test, s->offset + word, s->size);
-	KUNIT_EXPECT_TRUE(test, IS_ALIGNED(s->offset, word));
+	KUNIT_EXPECT_EQ(test, s->layout->size, want_size);
+	KUNIT_EXPECT_EQ(test, s->layout->size % s->align, 0);
+	KUNIT_EXPECT_LE(test, s->layout->offset + word, s->layout->size);
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED(s->layout->offset, word));
 }
 
 static void check_orders(struct kunit *test, struct mslab_cache *s)
 {
-	unsigned int order = mslab_oo_order(s->oo);
-	unsigned int min_order = mslab_oo_order(s->min);
+	unsigned int order = mslab_oo_order(s->layout->oo);
+	unsigned int min_order = mslab_oo_order(s->layout->min);
 
-	KUNIT_EXPECT_EQ(test, (int)order, ref_order(s->size));
-	KUNIT_EXPECT_EQ(test, (int)order, mslab_calculate_order(s->size));
-	KUNIT_EXPECT_EQ(test, mslab_oo_objects(s->oo),
-			(unsigned int)(PAGE_SIZE << order) / s->size);
+	KUNIT_EXPECT_EQ(test, (int)order, ref_order(s->layout->size));
+	KUNIT_EXPECT_EQ(test, (int)order, mslab_calculate_order(s->layout->size));
+	KUNIT_EXPECT_EQ(test, mslab_oo_objects(s->layout->oo),
+			(unsigned int)(PAGE_SIZE << order) / s->layout->size);
 
 	/* The minimum order is the smallest that holds one object. */
-	KUNIT_EXPECT_EQ(test, min_order, get_order(s->size));
-	KUNIT_EXPECT_GE(test, (unsigned int)PAGE_SIZE << min_order, s->size);
+	KUNIT_EXPECT_EQ(test, min_order, get_order(s->layout->size));
+	KUNIT_EXPECT_GE(test, (unsigned int)PAGE_SIZE << min_order, s->layout->size);
 	if (min_order)
 		KUNIT_EXPECT_LT(test, (unsigned int)PAGE_SIZE << (min_order - 1),
-				s->size);
-	KUNIT_EXPECT_EQ(test, mslab_oo_objects(s->min),
-			(unsigned int)(PAGE_SIZE << min_order) / s->size);
-	KUNIT_EXPECT_GE(test, mslab_oo_objects(s->min), 1U);
+				s->layout->size);
+	KUNIT_EXPECT_EQ(test, mslab_oo_objects(s->layout->min),
+			(unsigned int)(PAGE_SIZE << min_order) / s->layout->size);
+	KUNIT_EXPECT_GE(test, mslab_oo_objects(s->layout->min), 1U);
 	KUNIT_EXPECT_LE(test, min_order, order);
-	KUNIT_EXPECT_EQ(test, s->max.x, max(s->oo.x, s->min.x));
+	/* Bitmaps sized for the cache hold any of its slabs. */
+	KUNIT_EXPECT_GE(test, mslab_max_objects(s),
+			max(mslab_oo_objects(s->layout->oo),
+			    mslab_oo_objects(s->layout->min)));
 }
 
 static void check_tunables(struct kunit *test, struct mslab_cache *s,
 			   slab_flags_t flags)
 {
-	unsigned int cpu_partial = ref_cpu_partial(s->size);
+	unsigned int cpu_partial = ref_cpu_partial(s->layout->size);
 
 	KUNIT_EXPECT_EQ(test, s->min_partial,
-			clamp_t(unsigned long, ilog2(s->size) / 2,
+			clamp_t(unsigned long, ilog2(s->layout->size) / 2,
 				MSLAB_MIN_PARTIAL, MSLAB_MAX_PARTIAL));
 	KUNIT_EXPECT_GE(test, s->min_partial, 5UL);
 	KUNIT_EXPECT_LE(test, s->min_partial, 10UL);
 	KUNIT_EXPECT_EQ(test, s->cpu_partial, cpu_partial);
 	KUNIT_EXPECT_EQ(test, s->cpu_partial_slabs,
-			DIV_ROUND_UP(cpu_partial * 2, mslab_oo_objects(s->oo)));
+			DIV_ROUND_UP(cpu_partial * 2, mslab_oo_objects(s->layout->oo)));
 	KUNIT_EXPECT_TRUE(test, s->allocflags & __GFP_COMP);
 	KUNIT_EXPECT_EQ(test, !!(s->allocflags & __GFP_RECLAIMABLE),
 			!!(flags & SLAB_RECLAIM_ACCOUNT));
@@ -377,13 +380,13 @@ static void created_cache_exact_geometry(struct kunit *test)
 			     p->ctor ? geometry_test_ctor : NULL);
 
 	KUNIT_EXPECT_EQ(test, s->object_size, p->size);
-	KUNIT_EXPECT_EQ(test, s->size, p->stride);
-	KUNIT_EXPECT_EQ(test, s->offset, p->offset);
+	KUNIT_EXPECT_EQ(test, s->layout->size, p->stride);
+	KUNIT_EXPECT_EQ(test, s->layout->offset, p->offset);
 	KUNIT_EXPECT_EQ(test, s->align, p->obj_align);
-	KUNIT_EXPECT_EQ(test, mslab_oo_order(s->oo), p->order);
-	KUNIT_EXPECT_EQ(test, mslab_oo_objects(s->oo), p->objects);
-	KUNIT_EXPECT_EQ(test, mslab_oo_order(s->min), p->min_order);
-	KUNIT_EXPECT_EQ(test, mslab_oo_objects(s->min), p->min_objects);
+	KUNIT_EXPECT_EQ(test, mslab_oo_order(s->layout->oo), p->order);
+	KUNIT_EXPECT_EQ(test, mslab_oo_objects(s->layout->oo), p->objects);
+	KUNIT_EXPECT_EQ(test, mslab_oo_order(s->layout->min), p->min_order);
+	KUNIT_EXPECT_EQ(test, mslab_oo_objects(s->layout->min), p->min_objects);
 	KUNIT_EXPECT_EQ(test, s->min_partial, p->min_partial);
 	KUNIT_EXPECT_EQ(test, s->cpu_partial, p->cpu_partial);
 	KUNIT_EXPECT_EQ(test, s->cpu_partial_slabs, p->cpu_partial_slabs);

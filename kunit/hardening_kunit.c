@@ -45,10 +45,10 @@ static unsigned int freelist_order(struct kunit *test, struct mslab_cache *s,
 	unsigned int n = 0;
 	void *p;
 
-	for (p = slab->freelist; p; p = mslab_get_freepointer(s, p)) {
+	for (p = slab->freelist; p; p = mslab_get_freepointer(s->layout, p)) {
 		KUNIT_ASSERT_LT(test, n, (unsigned int)slab->objects);
-		KUNIT_ASSERT_TRUE(test, mslab_obj_in_slab(s, slab, p));
-		idx[n++] = (p - slab->base) / s->size;
+		KUNIT_ASSERT_TRUE(test, mslab_obj_in_slab(slab->layout, slab, p));
+		idx[n++] = (p - slab->base) / s->layout->size;
 	}
 	return n;
 }
@@ -74,7 +74,7 @@ static void hardened_pointers_are_encoded(struct kunit *test)
 
 	set_param(test, &mslab_hardened, true);
 	s = mslab_test_cache(test, "mslab-test-hardened", 64, 0, 0, NULL);
-	KUNIT_ASSERT_NE(test, s->random, 0UL);
+	KUNIT_ASSERT_NE(test, s->plain.random, 0UL);
 
 	a = mslab_cache_alloc(s, GFP_KERNEL);
 	b = mslab_cache_alloc(s, GFP_KERNEL);
@@ -83,11 +83,11 @@ static void hardened_pointers_are_encoded(struct kunit *test)
 	mslab_cache_free(s, b);
 	mslab_cache_free(s, a);
 	/* a's free pointer now leads to b; stored, it reads as neither. */
-	raw = a + s->offset;
-	next = mslab_get_freepointer(s, a);
+	raw = a + s->layout->offset;
+	next = mslab_get_freepointer(s->layout, a);
 	KUNIT_EXPECT_PTR_EQ(test, next, b);
 	KUNIT_EXPECT_NE(test, (unsigned long)*raw, (unsigned long)b);
-	KUNIT_EXPECT_EQ(test, (unsigned long)*raw ^ mslab_freeptr_key(s, raw),
+	KUNIT_EXPECT_EQ(test, (unsigned long)*raw ^ mslab_freeptr_key(s->layout, raw),
 			(unsigned long)b);
 	/* And the cache hands them out again. */
 	KUNIT_EXPECT_PTR_EQ(test, mslab_cache_alloc(s, GFP_KERNEL), a);
@@ -103,14 +103,14 @@ static void unhardened_pointers_are_plain(struct kunit *test)
 
 	set_param(test, &mslab_hardened, false);
 	s = mslab_test_cache(test, "mslab-test-unhardened", 64, 0, 0, NULL);
-	KUNIT_ASSERT_EQ(test, s->random, 0UL);
+	KUNIT_ASSERT_EQ(test, s->plain.random, 0UL);
 	a = mslab_cache_alloc(s, GFP_KERNEL);
 	b = mslab_cache_alloc(s, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	mslab_cache_free(s, b);
 	mslab_cache_free(s, a);
-	KUNIT_EXPECT_PTR_EQ(test, *(void **)(a + s->offset), b);
+	KUNIT_EXPECT_PTR_EQ(test, *(void **)(a + s->layout->offset), b);
 	mslab_cache_free(s, mslab_cache_alloc(s, GFP_KERNEL));
 }
 
@@ -129,14 +129,14 @@ static void random_freelists_are_permutations(struct kunit *test)
 
 	set_param(test, &mslab_random_freelist, true);
 	s = mslab_test_cache(test, "mslab-test-random", 8, 0, 0, NULL);
-	KUNIT_ASSERT_NOT_NULL(test, s->random_seq);
-	objects = mslab_oo_objects(s->oo);
+	KUNIT_ASSERT_NOT_NULL(test, s->plain.random_seq);
+	objects = mslab_oo_objects(s->layout->oo);
 
 	for (i = 0; i < nr_slabs; i++) {
 		idx[i] = kunit_kcalloc(test, objects, sizeof(unsigned int),
 				       GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, idx[i]);
-		slabs[i] = mslab_new_slab(s, GFP_KERNEL, NUMA_NO_NODE);
+		slabs[i] = mslab_new_slab(s, s->layout, GFP_KERNEL, NUMA_NO_NODE);
 		KUNIT_ASSERT_NOT_NULL(test, slabs[i]);
 		n = freelist_order(test, s, slabs[i], idx[i]);
 		expect_permutation(test, idx[i], n, slabs[i]->objects);
@@ -156,8 +156,8 @@ static void plain_freelists_are_in_address_order(struct kunit *test)
 
 	set_param(test, &mslab_random_freelist, false);
 	s = mslab_test_cache(test, "mslab-test-ordered", 64, 0, 0, NULL);
-	KUNIT_ASSERT_NULL(test, s->random_seq);
-	slab = mslab_new_slab(s, GFP_KERNEL, NUMA_NO_NODE);
+	KUNIT_ASSERT_NULL(test, s->plain.random_seq);
+	slab = mslab_new_slab(s, s->layout, GFP_KERNEL, NUMA_NO_NODE);
 	KUNIT_ASSERT_NOT_NULL(test, slab);
 	idx = kunit_kcalloc(test, slab->objects, sizeof(*idx), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, idx);
@@ -177,13 +177,13 @@ static void random_freelist_of_fallback_slab(struct kunit *test)
 
 	set_param(test, &mslab_random_freelist, true);
 	s = mslab_test_cache(test, "mslab-test-random-min", 1024, 0, 0, NULL);
-	KUNIT_ASSERT_GT(test, mslab_oo_order(s->oo), mslab_oo_order(s->min));
+	KUNIT_ASSERT_GT(test, mslab_oo_order(s->layout->oo), mslab_oo_order(s->layout->min));
 	atomic_set(&mslab_fail_order, 1);
-	slab = mslab_new_slab(s, GFP_KERNEL, NUMA_NO_NODE);
+	slab = mslab_new_slab(s, s->layout, GFP_KERNEL, NUMA_NO_NODE);
 	atomic_set(&mslab_fail_order, 0);
 	KUNIT_ASSERT_NOT_NULL(test, slab);
 	KUNIT_ASSERT_EQ(test, (unsigned int)slab->objects,
-			mslab_oo_objects(s->min));
+			mslab_oo_objects(s->layout->min));
 	idx = kunit_kcalloc(test, slab->objects, sizeof(*idx), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, idx);
 	n = freelist_order(test, s, slab, idx);

@@ -285,7 +285,7 @@ static void state_counts_objects_in_use(struct kunit *test)
 
 	MSLAB_TEST_REQUIRES_UP(test);
 	s = mslab_test_cache(test, "kunit-state-count", STATE_SIZE, 0, 0, NULL);
-	ops = mslab_oo_objects(s->oo);
+	ops = mslab_oo_objects(s->layout->oo);
 	n = 2 * ops + 3;
 	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, objs);
@@ -328,7 +328,7 @@ static void state_lists_partial_slabs(struct kunit *test)
 	MSLAB_TEST_REQUIRES_UP(test);
 	s = mslab_test_cache(test, "kunit-state-partial", STATE_SIZE, 0, 0,
 			     NULL);
-	ops = mslab_oo_objects(s->oo);
+	ops = mslab_oo_objects(s->layout->oo);
 	n = 3 * ops;
 	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, objs);
@@ -383,7 +383,7 @@ static void state_print_format(struct kunit *test)
 
 	MSLAB_TEST_REQUIRES_UP(test);
 	s = mslab_test_cache(test, "kunit-state-print", STATE_SIZE, 0, 0, NULL);
-	ops = mslab_oo_objects(s->oo);
+	ops = mslab_oo_objects(s->layout->oo);
 	n = ops + 1;
 	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, objs);
@@ -396,7 +396,7 @@ static void state_print_format(struct kunit *test)
 	m->buf[m->count] = '\0';
 
 	line = kasprintf(GFP_KERNEL, "object_size %u slab_size %u objs_per_slab %u order %u\n",
-			 STATE_SIZE, s->size, ops, mslab_oo_order(s->oo));
+			 STATE_SIZE, s->layout->size, ops, mslab_oo_order(s->layout->oo));
 	KUNIT_EXPECT_TRUE(test, str_has_prefix(m->buf, "cache kunit-state-print: "));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(m->buf, line));
 	kfree(line);
@@ -428,7 +428,7 @@ static void slabinfo_line(struct kunit *test)
 
 	MSLAB_TEST_REQUIRES_UP(test);
 	s = mslab_test_cache(test, "kunit-slabinfo", STATE_SIZE, 0, 0, NULL);
-	ops = mslab_oo_objects(s->oo);
+	ops = mslab_oo_objects(s->layout->oo);
 	n = 2 * ops;
 	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, objs);
@@ -450,8 +450,8 @@ static void slabinfo_line(struct kunit *test)
 	/* The name in 17 columns, then SLUB's columns. */
 	KUNIT_EXPECT_TRUE(test, str_has_prefix(m->buf, "kunit-slabinfo     "));
 	want = kasprintf(GFP_KERNEL, "%6u %6u %6u %4u %4d : tunables    0    0    0",
-			 n - 1, 2 * ops, s->size, ops,
-			 1 << mslab_oo_order(s->oo));
+			 n - 1, 2 * ops, s->layout->size, ops,
+			 1 << mslab_oo_order(s->layout->oo));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(m->buf, want));
 	kfree(want);
 	KUNIT_EXPECT_TRUE(test,

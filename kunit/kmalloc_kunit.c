@@ -103,7 +103,7 @@ static void check_class_object(struct kunit *test, const void *p, size_t size)
 	KUNIT_EXPECT_STREQ_MSG(test, slab->cache->name, name, "size %zu", size);
 	KUNIT_EXPECT_EQ_MSG(test, slab->cache->object_size, class,
 			    "size %zu", size);
-	KUNIT_EXPECT_TRUE_MSG(test, mslab_obj_in_slab(slab->cache, slab, p),
+	KUNIT_EXPECT_TRUE_MSG(test, mslab_obj_in_slab(slab->layout, slab, p),
 			      "size %zu: %p is not the start of an object",
 			      size, p);
 	KUNIT_EXPECT_TRUE(test, mslab_owns(p));
@@ -251,16 +251,16 @@ static void kmalloc_every_size_to_max_cache_size(struct kunit *test)
 		slab = mslab_virt_to_slab(p);
 		KUNIT_ASSERT_NOT_NULL(test, slab);
 		if (slab->cache->object_size != class ||
-		    !mslab_obj_in_slab(slab->cache, slab, p)) {
+		    !mslab_obj_in_slab(slab->layout, slab, p)) {
 			if (!bad_class++)
 				kunit_info(test, "size %zu: from %s, expected class %u",
 					   size, slab->cache->name, class);
 		}
 		ks = mslab_ksize(p);
 		ks_nb = mslab_ksize(nb);
-		if (ks < size || ks > slab->cache->size ||
-		    (slab->cache->offset >= slab->cache->inuse &&
-		     ks > slab->cache->offset)) {
+		if (ks < size || ks > slab->layout->size ||
+		    (slab->layout->offset >= slab->layout->inuse &&
+		     ks > slab->layout->offset)) {
 			if (!bad_ksize++)
 				kunit_info(test, "size %zu: ksize %zu", size, ks);
 		}
@@ -323,7 +323,7 @@ static void kfree_frees_objects_of_any_cache(struct kunit *test)
 	s = mslab_test_cache(test, "kunit-kmalloc-kfree", 200, 0, 0, NULL);
 	rcu = mslab_test_cache(test, "kunit-kmalloc-kfree-rcu", 72, 0,
 			       SLAB_TYPESAFE_BY_RCU, NULL);
-	nr = 2 * mslab_oo_objects(s->oo) + 1;
+	nr = 2 * mslab_oo_objects(s->layout->oo) + 1;
 	objs = kunit_kcalloc(test, nr, sizeof(*objs), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, objs);
 
@@ -331,7 +331,7 @@ static void kfree_frees_objects_of_any_cache(struct kunit *test)
 		objs[i] = mslab_cache_alloc(s, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
 		KUNIT_EXPECT_GE(test, mslab_ksize(objs[i]), (size_t)200);
-		KUNIT_EXPECT_LE(test, mslab_ksize(objs[i]), (size_t)s->size);
+		KUNIT_EXPECT_LE(test, mslab_ksize(objs[i]), (size_t)s->layout->size);
 	}
 	mslab_cache_shrink(s);
 	KUNIT_EXPECT_EQ(test, mslab_count_inuse(s), (unsigned long)nr);
@@ -345,7 +345,7 @@ static void kfree_frees_objects_of_any_cache(struct kunit *test)
 	objs[0] = mslab_cache_alloc(rcu, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, objs[0]);
 	KUNIT_EXPECT_GE(test, mslab_ksize(objs[0]), (size_t)72);
-	KUNIT_EXPECT_LE(test, mslab_ksize(objs[0]), (size_t)rcu->offset);
+	KUNIT_EXPECT_LE(test, mslab_ksize(objs[0]), (size_t)rcu->layout->offset);
 	mslab_kfree(objs[0]);
 	mslab_cache_shrink(rcu);
 	KUNIT_EXPECT_EQ(test, mslab_count_inuse(rcu), 0UL);

@@ -51,10 +51,10 @@ static void typesafe_free_pointer_outside_object(struct kunit *test)
 		s = mslab_test_cache(test,
 				     mslab_test_name(test, "kunit-rcu-fp-%u", size),
 				     size, 0, SLAB_TYPESAFE_BY_RCU, NULL);
-		KUNIT_EXPECT_GE_MSG(test, s->offset, s->object_size,
+		KUNIT_EXPECT_GE_MSG(test, s->layout->offset, s->object_size,
 				    "size %u", size);
-		KUNIT_EXPECT_LE(test, s->offset + (unsigned int)sizeof(void *),
-				s->size);
+		KUNIT_EXPECT_LE(test, s->layout->offset + (unsigned int)sizeof(void *),
+				s->layout->size);
 
 		/* Two objects, so one freed is linked to another. */
 		a = mslab_cache_alloc(s, GFP_KERNEL);
@@ -329,7 +329,7 @@ static void destroy_waits_for_pending_kfree_rcu(struct kunit *test)
 	s = mslab_cache_create("kunit-rcu-destroy", sizeof(struct rcu_obj), 0,
 			       *flags, NULL);
 	KUNIT_ASSERT_NOT_NULL(test, s);
-	n = 3 * mslab_oo_objects(s->oo) + 1;
+	n = 3 * mslab_oo_objects(s->layout->oo) + 1;
 	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
 	if (!objs)
 		mslab_cache_destroy(s);

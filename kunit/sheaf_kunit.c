@@ -232,7 +232,7 @@ static void front_end_choice(struct kunit *test)
 	s = mslab_cache_create_args("mslab-test-sheaf-default", 64, &args, 0);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_EXPECT_EQ(test, s->sheaf_capacity,
-			mslab_sheaf_default_capacity(s->size));
+			mslab_sheaf_default_capacity(s->layout->size));
 	mslab_cache_destroy(s);
 }
 

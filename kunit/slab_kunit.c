@@ -72,7 +72,7 @@ static void full_slab_moves_through_partial_lists(struct kunit *test)
 
 	MSLAB_TEST_REQUIRES_UP(test);
 	s = mslab_test_cache(test, "kunit-slab-states", 256, 0, 0, NULL);
-	n = mslab_oo_objects(s->oo);
+	n = mslab_oo_objects(s->layout->oo);
 	objs = alloc_array(test, n + 1);
 	c = mslab_test_cpu(s);
 
@@ -88,7 +88,7 @@ static void full_slab_moves_through_partial_lists(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (unsigned int)a->frozen, 1U);
 	KUNIT_EXPECT_EQ(test, (unsigned int)a->objects, n);
 	KUNIT_EXPECT_EQ(test, mslab_test_pages_held(),
-			pages + (1L << mslab_oo_order(s->oo)));
+			pages + (1L << mslab_oo_order(s->layout->oo)));
 
 	/* One more: a second slab; the first is full, on no list. */
 	alloc_objs(test, s, objs + n, 1);
@@ -133,7 +133,7 @@ static void full_slab_moves_through_partial_lists(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stat(s, FREE_SLAB), 1UL);
 	KUNIT_EXPECT_EQ(test, mslab_count_inuse(s), (unsigned long)n - 1);
 	KUNIT_EXPECT_EQ(test, mslab_test_pages_held(),
-			pages + (1L << mslab_oo_order(s->oo)));
+			pages + (1L << mslab_oo_order(s->layout->oo)));
 
 	/* The next allocation takes the node partial slab's free object. */
 	x = mslab_cache_alloc(s, GFP_KERNEL);
@@ -168,7 +168,7 @@ static void empty_slabs_beyond_min_partial_are_freed(struct kunit *test)
 	MSLAB_TEST_REQUIRES_UP(test);
 	/* Few objects per slab and a short cpu partial chain. */
 	s = mslab_test_cache(test, "kunit-slab-min-partial", 1024, 0, 0, NULL);
-	n = mslab_oo_objects(s->oo);
+	n = mslab_oo_objects(s->layout->oo);
 	nslabs = s->min_partial + 3 * s->cpu_partial_slabs + 2;
 	nr = nslabs * n;
 	objs = alloc_array(test, nr);
@@ -177,7 +177,7 @@ static void empty_slabs_beyond_min_partial_are_freed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stat(s, ALLOC_SLAB), (unsigned long)nslabs);
 	KUNIT_EXPECT_EQ(test, mslab_test_nr_slabs(s), (long)nslabs);
 	KUNIT_EXPECT_EQ(test, mslab_test_pages_held(),
-			pages + ((long)nslabs << mslab_oo_order(s->oo)));
+			pages + ((long)nslabs << mslab_oo_order(s->layout->oo)));
 
 	free_objs(s, objs, nr);
 	KUNIT_EXPECT_GE(test, stat(s, CPU_PARTIAL_DRAIN), 1UL);
@@ -212,7 +212,7 @@ static void min_partial_zero_frees_empty_slab_at_once(struct kunit *test)
 	MSLAB_TEST_REQUIRES_UP(test);
 	s = mslab_test_cache(test, "kunit-slab-min-partial-0", 256, 0, 0,
 			     NULL);
-	n = mslab_oo_objects(s->oo);
+	n = mslab_oo_objects(s->layout->oo);
 	objs = alloc_array(test, n + 1);
 
 	/* A full slab, and one with one object on the node partial list. */
@@ -257,7 +257,7 @@ static void path_counters_add_up(struct kunit *test)
 	void **objs;
 
 	s = mslab_test_cache(test, "kunit-slab-counters", 192, 0, 0, NULL);
-	n = mslab_oo_objects(s->oo);
+	n = mslab_oo_objects(s->layout->oo);
 	nr = 4 * n + 5;
 	objs = alloc_array(test, nr);
 
@@ -319,9 +319,9 @@ static void order_fallback_uses_min_order(struct kunit *test)
 	MSLAB_TEST_REQUIRES_UP(test);
 	inject_faults(test);
 	s = mslab_test_cache(test, "kunit-slab-fallback", 1024, 0, 0, NULL);
-	KUNIT_ASSERT_GT(test, mslab_oo_order(s->oo), mslab_oo_order(s->min));
-	n_min = mslab_oo_objects(s->min);
-	n_oo = mslab_oo_objects(s->oo);
+	KUNIT_ASSERT_GT(test, mslab_oo_order(s->layout->oo), mslab_oo_order(s->layout->min));
+	n_min = mslab_oo_objects(s->layout->min);
+	n_oo = mslab_oo_objects(s->layout->oo);
 	objs = alloc_array(test, n_min + 1);
 
 	atomic_set(&mslab_fail_order, 1);
@@ -331,10 +331,10 @@ static void order_fallback_uses_min_order(struct kunit *test)
 	slab = mslab_virt_to_slab(objs[0]);
 	KUNIT_ASSERT_NOT_NULL(test, slab);
 	KUNIT_EXPECT_EQ(test, (unsigned int)slab->order,
-			mslab_oo_order(s->min));
+			mslab_oo_order(s->layout->min));
 	KUNIT_EXPECT_EQ(test, (unsigned int)slab->objects, n_min);
 	KUNIT_EXPECT_EQ(test, mslab_test_pages_held(),
-			pages + (1L << mslab_oo_order(s->min)));
+			pages + (1L << mslab_oo_order(s->layout->min)));
 
 	/* The small slab fills up; the next one is of the preferred order. */
 	alloc_objs(test, s, objs + 1, n_min);
@@ -343,11 +343,11 @@ static void order_fallback_uses_min_order(struct kunit *test)
 	slab = mslab_virt_to_slab(objs[n_min]);
 	KUNIT_ASSERT_NOT_NULL(test, slab);
 	KUNIT_EXPECT_EQ(test, (unsigned int)slab->order,
-			mslab_oo_order(s->oo));
+			mslab_oo_order(s->layout->oo));
 	KUNIT_EXPECT_EQ(test, (unsigned int)slab->objects, n_oo);
 	KUNIT_EXPECT_EQ(test, mslab_test_pages_held(),
-			pages + (1L << mslab_oo_order(s->min)) +
-			(1L << mslab_oo_order(s->oo)));
+			pages + (1L << mslab_oo_order(s->layout->min)) +
+			(1L << mslab_oo_order(s->layout->oo)));
 
 	free_objs(s, objs, n_min + 1);
 	mslab_cache_shrink(s);
@@ -370,7 +370,7 @@ static void slab_failure_returns_null_then_recovers(struct kunit *test)
 	MSLAB_TEST_REQUIRES_UP(test);
 	inject_faults(test);
 	s = mslab_test_cache(test, "kunit-slab-failure", 256, 0, 0, NULL);
-	n = mslab_oo_objects(s->oo);
+	n = mslab_oo_objects(s->layout->oo);
 	objs = alloc_array(test, n + 1);
 
 	alloc_objs(test, s, objs, 1);
@@ -403,7 +403,7 @@ static void slab_failure_returns_null_then_recovers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mslab_count_inuse(s), 0UL);
 	KUNIT_EXPECT_EQ(test, mslab_test_nr_slabs(s), 0L);
 	KUNIT_EXPECT_EQ(test, mslab_test_pages_held(), pages -
-			(1L << mslab_oo_order(s->oo)));
+			(1L << mslab_oo_order(s->layout->oo)));
 }
 
 /* A failed first allocation of an empty cache leaves nothing behind. */

@@ -36,9 +36,13 @@
  *   5. mslab_slab.lock (spinlock, only where there is no cmpxchg128)
  *   (mslab_barn.lock, sheaf.c, nests inside none of these and takes none)
  *
- *   list_lock protects a node's partial list, nr_partial, its all_slabs
- *   list and each slab's on_node_partial. It is taken from any context, so
- *   always with interrupts off.
+ *   list_lock protects a node's partial and retired lists and their
+ *   counts, its all_slabs list and each slab's on_node_partial and retired.
+ *   It is taken from any context, so always with interrupts off.
+ *
+ *   mslab_mutex also serialises switches of a cache's layout (layout.c);
+ *   the paths here read s->layout without a lock and check it where it
+ *   matters, under the per-CPU lock or list_lock (see layout.c).
  *
  *   The per-CPU lock protects the CPU's slab and partial chain, and
  *   serialises its slow paths. It is a local_lock: on !PREEMPT_RT it only
@@ -209,6 +213,13 @@ static struct mslab_slab *get_partial_node(struct mslab_cache *s,
 
 	spin_lock_irqsave(&n->list_lock, flags);
 	list_for_each_entry_safe(slab, slab2, &n->partial, slab_list) {
+		/*
+		 * The partial list holds slabs of the current layout only:
+		 * debug ones if debugging was switched on after our caller
+		 * looked. Its slow path then finds out (retry_load_slab).
+		 */
+		if (unlikely(slab->layout != &s->plain))
+			break;
 		mslab_remove_partial(n, slab);
 		if (!partial) {
 			partial = slab;
@@ -298,11 +309,12 @@ void mslab_put_partials_list(struct mslab_cache *s,
 			 * slab is ours.
 			 */
 			if (unlikely(!mslab_slab_inuse(slab) &&
-				     n->nr_partial >= READ_ONCE(s->min_partial))) {
+				     !mslab_keep_empty(s, n, slab))) {
 				slab->next = slab_to_discard;
 				slab_to_discard = slab;
 			} else {
-				mslab_add_partial(n, slab, DEACTIVATE_TO_TAIL);
+				mslab_add_partial(s, n, slab,
+						  DEACTIVATE_TO_TAIL);
 				mslab_stat(s, FREE_ADD_PARTIAL);
 			}
 		}
@@ -334,7 +346,10 @@ void mslab_put_partials(struct mslab_cache *s)
 
 /*
  * Put a slab with free objects on this CPU's partial chain. With @drain, a
- * chain already at cpu_partial_slabs first goes to the node lists.
+ * chain already at cpu_partial_slabs first goes to the node lists. While
+ * debugging is on, the slab goes to the node lists instead: checked under
+ * the CPU's lock, so once a switch (layout.c) has flushed this CPU no plain
+ * slab joins its chain again.
  */
 static void put_cpu_partial(struct mslab_cache *s, struct mslab_slab *slab,
 			    bool drain)
@@ -344,6 +359,12 @@ static void put_cpu_partial(struct mslab_cache *s, struct mslab_slab *slab,
 	int slabs = 0;
 
 	local_lock_irqsave(&s->cpu_slab->lock, flags);
+	if (unlikely(READ_ONCE(s->layout) != &s->plain)) {
+		local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+		slab->next = NULL;
+		mslab_put_partials_list(s, slab);
+		return;
+	}
 	oldslab = this_cpu_read(s->cpu_slab->partial);
 	if (oldslab) {
 		if (drain &&
@@ -389,7 +410,7 @@ void mslab_deactivate_slab(struct mslab_cache *s, struct mslab_slab *slab,
 	}
 
 	/* Count the CPU's free objects and find the last one. */
-	for (iter = freelist; iter; iter = mslab_get_freepointer(s, iter)) {
+	for (iter = freelist; iter; iter = mslab_get_freepointer(&s->plain, iter)) {
 		freelist_tail = iter;
 		free_delta++;
 	}
@@ -400,7 +421,7 @@ void mslab_deactivate_slab(struct mslab_cache *s, struct mslab_slab *slab,
 		new.frozen = 0;
 		if (freelist_tail) {
 			new.inuse -= free_delta;
-			mslab_set_freepointer(s, freelist_tail, old.freelist);
+			mslab_set_freepointer(&s->plain, freelist_tail, old.freelist);
 			new.freelist = freelist;
 		} else {
 			new.freelist = old.freelist;
@@ -408,14 +429,13 @@ void mslab_deactivate_slab(struct mslab_cache *s, struct mslab_slab *slab,
 	} while (!slab_update_freelist(s, slab, old.freelist, old.counters,
 				       new.freelist, new.counters));
 
-	if (!new.inuse &&
-	    /* Racy peek, as SLUB's: one slab too many or too few is kept. */
-	    data_race(n->nr_partial) >= READ_ONCE(s->min_partial)) {
+	/* Racy peek, as SLUB's: one slab too many or too few is kept. */
+	if (!new.inuse && !data_race(mslab_keep_empty(s, n, slab))) {
 		mslab_stat(s, DEACTIVATE_EMPTY);
 		mslab_discard_slab(s, slab);
 	} else if (new.freelist) {
 		spin_lock_irqsave(&n->list_lock, flags);
-		mslab_add_partial(n, slab, tail);
+		mslab_add_partial(s, n, slab, tail);
 		spin_unlock_irqrestore(&n->list_lock, flags);
 		mslab_stat(s, tail);
 	} else {
@@ -478,7 +498,7 @@ reread_slab:
 
 load_freelist:
 	lockdep_assert_held(this_cpu_ptr(&s->cpu_slab->lock));
-	c->freelist = mslab_get_freepointer(s, freelist);
+	c->freelist = mslab_get_freepointer(&s->plain, freelist);
 	c->tid = mslab_next_tid(c->tid);
 	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
 	return freelist;
@@ -533,7 +553,7 @@ new_slab:
 
 	/* Enable preemption (and interrupts, if allowed) to get pages. */
 	put_cpu_ptr(s->cpu_slab);
-	slab = mslab_new_slab(s, gfpflags, node);
+	slab = mslab_new_slab(s, &s->plain, gfpflags, node);
 	c = get_cpu_ptr(s->cpu_slab);
 	if (unlikely(!slab))
 		return NULL;
@@ -556,21 +576,32 @@ retry_load_slab:
 		mslab_stat(s, CPUSLAB_FLUSH);
 		goto retry_load_slab;
 	}
+	if (unlikely(READ_ONCE(s->layout) != &s->plain)) {
+		/*
+		 * Debugging was switched on meanwhile, and this CPU may have
+		 * been flushed already: take one object, as if allocated
+		 * just before the switch, and do not install the slab.
+		 */
+		local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+		mslab_deactivate_slab(s, slab,
+				      mslab_get_freepointer(&s->plain, freelist));
+		return freelist;
+	}
 	c->slab = slab;
 	goto load_freelist;
 }
 
 static void *__slab_alloc(struct mslab_cache *s, gfp_t gfpflags, int node,
-			  unsigned long addr)
+			  unsigned int orig_size, unsigned long addr)
 {
+	struct mslab_layout *l = READ_ONCE(s->layout);
 	struct mslab_cpu *c;
 	void *p;
 
 	mslab_stat(s, ALLOC_SLOWPATH);
 	/* A debug cache has no cpu slab: its fast path always ends here. */
-	if (mslab_cache_debug(s))
-		return mslab_debug_alloc(s, gfpflags, node, s->object_size,
-					 addr);
+	if (unlikely(l != &s->plain))
+		return mslab_debug_alloc(s, l, gfpflags, node, orig_size, addr);
 	/* Stay on this CPU: the slow path works on this CPU's structures. */
 	c = get_cpu_ptr(s->cpu_slab);
 	p = mslab_slab_alloc_slow(s, gfpflags, node, c);
@@ -656,7 +687,7 @@ redo:
 	 * the cmpxchg; the value read is then garbage, but the tid changed and
 	 * the cmpxchg fails.
 	 */
-	next = mslab_get_freepointer(s, object);
+	next = mslab_get_freepointer(&s->plain, object);
 	if (unlikely(!update_cpu_freelist_fast(s, object, next, tid))) {
 		mslab_stat(s, CMPXCHG_DOUBLE_CPU_FAIL);
 		goto redo;
@@ -680,7 +711,7 @@ static __always_inline void *slab_alloc_fast(struct mslab_cache *s, int node)
 		local_unlock_irqrestore(&s->cpu_slab->lock, flags);
 		return NULL;
 	}
-	c->freelist = mslab_get_freepointer(s, object);
+	c->freelist = mslab_get_freepointer(&s->plain, object);
 	c->tid = mslab_next_tid(c->tid);
 	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
 	mslab_stat(s, ALLOC_FASTPATH);
@@ -730,15 +761,29 @@ static __always_inline bool sheaf_free_fast(struct mslab_cache *s, void *x,
 	return true;
 }
 
+/*
+ * Bytes __GFP_ZERO clears: only those asked for where a kmalloc cache's
+ * debugging red-zones the rest (SLUB's slab_post_alloc_hook()).
+ */
+static inline unsigned int zero_size(struct mslab_cache *s,
+				     unsigned int orig_size)
+{
+	if ((s->flags & SLAB_KMALLOC) &&
+	    (READ_ONCE(s->flags) & (SLAB_RED_ZONE | SLAB_STORE_USER)))
+		return orig_size;
+	return s->object_size;
+}
+
 static __always_inline void *slab_alloc_node(struct mslab_cache *s,
 					     gfp_t gfpflags, int node,
+					     unsigned int orig_size,
 					     unsigned long addr)
 {
 	void *object;
 
 	might_alloc(gfpflags);
 	object = NULL;
-	if (s->sheaf_capacity && node == NUMA_NO_NODE) {
+	if (mslab_use_sheaves(s) && node == NUMA_NO_NODE) {
 		object = sheaf_alloc_fast(s);
 		if (unlikely(!object))
 			object = mslab_sheaf_alloc(s, gfpflags);
@@ -746,9 +791,9 @@ static __always_inline void *slab_alloc_node(struct mslab_cache *s,
 	if (!object)
 		object = slab_alloc_fast(s, node);
 	if (unlikely(!object))
-		object = __slab_alloc(s, gfpflags, node, addr);
+		object = __slab_alloc(s, gfpflags, node, orig_size, addr);
 	if (object && unlikely(gfpflags & __GFP_ZERO))
-		memset(object, 0, s->object_size);
+		memset(object, 0, zero_size(s, orig_size));
 	return object;
 }
 
@@ -764,7 +809,8 @@ static __always_inline void *slab_alloc_node(struct mslab_cache *s,
  */
 void *mslab_cache_alloc(struct mslab_cache *s, gfp_t gfpflags)
 {
-	return slab_alloc_node(s, gfpflags, NUMA_NO_NODE, _RET_IP_);
+	return slab_alloc_node(s, gfpflags, NUMA_NO_NODE, s->object_size,
+			       _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mslab_cache_alloc);
 
@@ -780,7 +826,7 @@ EXPORT_SYMBOL_GPL(mslab_cache_alloc);
  */
 void *mslab_cache_alloc_node(struct mslab_cache *s, gfp_t gfpflags, int node)
 {
-	return mslab_alloc_caller(s, gfpflags, node, _RET_IP_);
+	return mslab_alloc_caller(s, gfpflags, node, s->object_size, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mslab_cache_alloc_node);
 
@@ -789,17 +835,19 @@ EXPORT_SYMBOL_GPL(mslab_cache_alloc_node);
  * @s: the cache
  * @gfpflags: as for mslab_cache_alloc()
  * @node: the node, or NUMA_NO_NODE; an impossible one counts as the latter
+ * @orig_size: bytes asked for, at most s->object_size: what a kmalloc
+ *	       cache with owner tracking records and red-zones beyond
  * @addr: the caller to record in owner tracking (mslab_kmalloc()'s caller)
  *
  * Return: as mslab_cache_alloc_node().
  */
 void *mslab_alloc_caller(struct mslab_cache *s, gfp_t gfpflags, int node,
-			 unsigned long addr)
+			 unsigned int orig_size, unsigned long addr)
 {
 	if (unlikely(node != NUMA_NO_NODE &&
 		     (node < 0 || node >= nr_node_ids || !node_possible(node))))
 		node = NUMA_NO_NODE;
-	return slab_alloc_node(s, gfpflags, node, addr);
+	return slab_alloc_node(s, gfpflags, node, orig_size, addr);
 }
 
 /* === Free =============================================================== */
@@ -826,7 +874,7 @@ static bool slab_free_prepare(struct mslab_cache *s, struct mslab_slab *slab,
 					"double free: more frees than objects in use");
 		return false;
 	}
-	mslab_set_freepointer(s, tail, old->freelist);
+	mslab_set_freepointer(&s->plain, tail, old->freelist);
 	new->counters = old->counters;
 	new->inuse -= cnt;
 	new->freelist = head;
@@ -888,8 +936,7 @@ static bool __slab_free_locked(struct mslab_cache *s, struct mslab_slab *slab,
 		return true;
 	}
 	/* Empty, but on a CPU's partial chain: not ours to move. */
-	if (!slab->on_node_partial ||
-	    n->nr_partial < READ_ONCE(s->min_partial)) {
+	if (!mslab_on_node_list(slab) || mslab_keep_empty(s, n, slab)) {
 		spin_unlock_irqrestore(&n->list_lock, flags);
 		return true;
 	}
@@ -910,8 +957,8 @@ static void __slab_free(struct mslab_cache *s, struct mslab_slab *slab,
 {
 	struct mslab_slab_state old, new;
 
-	/* A debug cache has no cpu slab: its fast path always ends here. */
-	if (mslab_cache_debug(s)) {
+	/* A debug slab is never a cpu slab: its fast path always ends here. */
+	if (mslab_slab_debug(slab)) {
 		mslab_debug_free(s, slab, head, tail, cnt, addr, user);
 		return;
 	}
@@ -955,7 +1002,7 @@ redo:
 		mslab_report_free_error(s, head, addr, "double free");
 		return true;
 	}
-	mslab_set_freepointer(s, tail, freelist);
+	mslab_set_freepointer(&s->plain, tail, freelist);
 	if (unlikely(!update_cpu_freelist_fast(s, freelist, head, tid))) {
 		mslab_stat(s, CMPXCHG_DOUBLE_CPU_FAIL);
 		goto redo;
@@ -984,7 +1031,7 @@ static __always_inline bool slab_free_fast(struct mslab_cache *s,
 		mslab_report_free_error(s, head, addr, "double free");
 		return true;
 	}
-	mslab_set_freepointer(s, tail, c->freelist);
+	mslab_set_freepointer(&s->plain, tail, c->freelist);
 	c->freelist = head;
 	c->tid = mslab_next_tid(c->tid);
 	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
@@ -1032,12 +1079,21 @@ static __always_inline void free_object(struct mslab_cache *s,
 					struct mslab_slab *slab, void *x,
 					unsigned long addr)
 {
-	if (unlikely(!mslab_obj_in_slab(s, slab, x))) {
+	/* Checked against its own layout: sheaves hold plain objects only. */
+	if (unlikely(slab->layout != &s->plain)) {
+		if (mslab_obj_in_slab(slab->layout, slab, x))
+			mslab_debug_free(s, slab, x, x, 1, addr, true);
+		else
+			mslab_report_free_error(s, x, addr,
+						"not the start of an object");
+		return;
+	}
+	if (unlikely(!mslab_obj_in_slab(&s->plain, slab, x))) {
 		mslab_report_free_error(s, x, addr, "not the start of an object");
 		return;
 	}
 	/* Sheaves hold objects of their CPU's node only. */
-	if (s->sheaf_capacity && mslab_slab_nid(slab) == numa_mem_id() &&
+	if (mslab_use_sheaves(s) && mslab_slab_nid(slab) == numa_mem_id() &&
 	    (sheaf_free_fast(s, x, addr) || mslab_sheaf_free(s, x, addr)))
 		return;
 	do_slab_free(s, slab, x, x, 1, addr, true);

@@ -13,15 +13,15 @@
 #include "mslab.h"
 
 /* A debug cache's objects one by one, each checked. */
-static int alloc_bulk_debug(struct mslab_cache *s, gfp_t gfpflags,
-			    size_t size, void **p, bool user)
+static int alloc_bulk_debug(struct mslab_cache *s, struct mslab_layout *l,
+			    gfp_t gfpflags, size_t size, void **p, bool user)
 {
 	size_t i;
 
 	for (i = 0; i < size; i++) {
 		if (user)
 			mslab_stat(s, ALLOC_SLOWPATH);
-		p[i] = mslab_debug_alloc(s, gfpflags, NUMA_NO_NODE,
+		p[i] = mslab_debug_alloc(s, l, gfpflags, NUMA_NO_NODE,
 					 s->object_size, _RET_IP_);
 		if (unlikely(!p[i])) {
 			mslab_free_bulk(s, i, p, user, _RET_IP_);
@@ -50,6 +50,7 @@ static int alloc_bulk_debug(struct mslab_cache *s, gfp_t gfpflags,
 int mslab_alloc_bulk(struct mslab_cache *s, gfp_t gfpflags, size_t size,
 		     void **p, bool user)
 {
+	struct mslab_layout *l = READ_ONCE(s->layout);
 	struct mslab_cpu *c;
 	unsigned long flags;
 	size_t i;
@@ -57,8 +58,8 @@ int mslab_alloc_bulk(struct mslab_cache *s, gfp_t gfpflags, size_t size,
 	if (!size)
 		return 0;
 	might_alloc(gfpflags);
-	if (mslab_cache_debug(s))
-		return alloc_bulk_debug(s, gfpflags, size, p, user);
+	if (unlikely(l != &s->plain))
+		return alloc_bulk_debug(s, l, gfpflags, size, p, user);
 
 	c = get_cpu_ptr(s->cpu_slab);
 	local_lock_irqsave(&s->cpu_slab->lock, flags);
@@ -82,7 +83,7 @@ int mslab_alloc_bulk(struct mslab_cache *s, gfp_t gfpflags, size_t size,
 			local_lock_irqsave(&s->cpu_slab->lock, flags);
 			continue;
 		}
-		c->freelist = mslab_get_freepointer(s, object);
+		c->freelist = mslab_get_freepointer(&s->plain, object);
 		p[i] = object;
 		if (user)
 			mslab_stat(s, ALLOC_FASTPATH);
@@ -171,7 +172,8 @@ static size_t build_detached_freelist(struct mslab_cache *s, size_t size,
 			return size;
 		df->s = s;
 	}
-	if (unlikely(user && !mslab_obj_in_slab(df->s, df->slab, object))) {
+	if (unlikely(user && !mslab_obj_in_slab(df->slab->layout, df->slab,
+						object))) {
 		mslab_report_free_error(df->s, object, addr,
 					"not the start of an object");
 		df->slab = NULL;
@@ -181,7 +183,8 @@ static size_t build_detached_freelist(struct mslab_cache *s, size_t size,
 	df->tail = object;
 	df->freelist = object;
 	df->cnt = 1;
-	mslab_set_freepointer(df->s, object, NULL);
+	/* Linked as their slab's layout says: plain or debug. */
+	mslab_set_freepointer(df->slab->layout, object, NULL);
 
 	same = size;
 	while (size) {
@@ -189,8 +192,10 @@ static size_t build_detached_freelist(struct mslab_cache *s, size_t size,
 		if (!ZERO_OR_NULL_PTR(object) &&
 		    mslab_virt_to_slab(object) == df->slab &&
 		    object != df->freelist &&
-		    (!user || mslab_obj_in_slab(df->s, df->slab, object))) {
-			mslab_set_freepointer(df->s, object, df->freelist);
+		    (!user ||
+		     mslab_obj_in_slab(df->slab->layout, df->slab, object))) {
+			mslab_set_freepointer(df->slab->layout, object,
+					      df->freelist);
 			df->freelist = object;
 			df->cnt++;
 			same--;

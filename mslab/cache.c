@@ -144,6 +144,7 @@ static int init_cache_nodes(struct mslab_cache *s)
 			return -ENOMEM;
 		spin_lock_init(&n->list_lock);
 		INIT_LIST_HEAD(&n->partial);
+		INIT_LIST_HEAD(&n->retired);
 		INIT_LIST_HEAD(&n->all_slabs);
 		atomic_long_set(&n->nr_slabs, 0);
 		atomic_long_set(&n->total_objects, 0);
@@ -162,7 +163,7 @@ static int init_cache_nodes(struct mslab_cache *s)
 void mslab_free_cache(struct mslab_cache *s)
 {
 	mslab_sheaves_free(s);
-	mslab_hardening_free(s);
+	mslab_layouts_free(s);
 	free_percpu(s->cpu_slab);
 	free_cache_nodes(s);
 	kfree_const(s->name);
@@ -173,11 +174,16 @@ void mslab_free_cache(struct mslab_cache *s)
 static unsigned int sheaf_capacity(const struct mslab_cache *s,
 				   const struct mslab_cache_args *args)
 {
-	/* As SLUB's: a debug cache checks every object, so no sheaves. */
+	/*
+	 * As SLUB's: a debug cache checks every object, so no sheaves (a
+	 * cache created with sheaves stops using them while debugging is
+	 * switched on).
+	 */
 	if (mslab_cache_debug(s) || args->front_end == MSLAB_FRONT_SLAB ||
 	    (args->front_end == MSLAB_FRONT_DEFAULT && !mslab_sheaves_default))
 		return 0;
-	return args->sheaf_capacity ?: mslab_sheaf_default_capacity(s->size);
+	return args->sheaf_capacity ?:
+	       mslab_sheaf_default_capacity(s->plain.size);
 }
 
 static struct mslab_cache *create_cache(const char *name, unsigned int size,
@@ -196,19 +202,26 @@ static struct mslab_cache *create_cache(const char *name, unsigned int size,
 	s->refcount = 1;
 	/* SLUB's default: 100% in sysfs, stored out of 1024. */
 	s->remote_node_defrag_ratio = 1000;
+	mslab_hardening_init(s);
 	err = mslab_calculate_geometry(s, size, align);
 	if (err) {
 		create_error(name, "object size %u does not fit a slab", size);
 		kfree(s);
 		return ERR_PTR(err);
 	}
+	err = mslab_layouts_init(s);
+	if (err == -E2BIG)
+		create_error(name, "object size %u with debug metadata does not fit a slab",
+			     size);
+	if (err)
+		goto fail;
+	mslab_set_tunables(s);
 
 	err = -ENOMEM;
 	s->name = kstrdup_const(name, GFP_KERNEL);
 	s->cpu_slab = __alloc_percpu(sizeof(struct mslab_cpu),
 				     2 * sizeof(void *));
 	if (!s->name || !s->cpu_slab || init_cache_nodes(s) ||
-	    mslab_hardening_init(s) || mslab_debug_cache_init(s) ||
 	    mslab_sheaves_init(s, sheaf_capacity(s, args)))
 		goto fail;
 	mslab_init_cpu_slabs(s);
@@ -346,6 +359,13 @@ int mslab_shrink_nodes(struct mslab_cache *s)
 		}
 		for (i = SHRINK_PROMOTE_MAX - 1; i >= 0; i--)
 			list_splice(promote + i, &n->partial);
+		/* Normally none: a retired slab is freed once empty. */
+		list_for_each_entry_safe(slab, t, &n->retired, slab_list) {
+			if (!mslab_slab_inuse(slab)) {
+				mslab_remove_partial(n, slab);
+				list_add(&slab->slab_list, &discard);
+			}
+		}
 		spin_unlock_irqrestore(&n->list_lock, flags);
 
 		list_for_each_entry_safe(slab, t, &discard, slab_list)
@@ -376,7 +396,7 @@ void mslab_discard_all_slabs(struct mslab_cache *s)
 			slab = list_first_entry_or_null(&n->all_slabs,
 							struct mslab_slab,
 							all_list);
-			if (slab && slab->on_node_partial)
+			if (slab && mslab_on_node_list(slab))
 				mslab_remove_partial(n, slab);
 			spin_unlock_irqrestore(&n->list_lock, flags);
 			if (!slab)
@@ -434,7 +454,7 @@ static long mslab_cache_nr_slabs(struct mslab_cache *s)
 int mslab_cache_shrink(struct mslab_cache *s)
 {
 	cpus_read_lock();
-	mslab_flush_all(s);
+	mslab_flush_all(s, false);
 	mslab_shrink_nodes(s);
 	cpus_read_unlock();
 	return 0;
@@ -466,7 +486,7 @@ void mslab_cache_destroy(struct mslab_cache *s)
 
 	cpus_read_lock();
 	mutex_lock(&mslab_mutex);
-	mslab_flush_all(s);
+	mslab_flush_all(s, false);
 	mslab_shrink_nodes(s);
 	live = mslab_count_inuse(s);
 	if (live) {
@@ -527,11 +547,15 @@ void mslab_cache_exit(void)
 	list_for_each_entry_safe(s, t, &mslab_caches, list) {
 		unsigned long live;
 
-		mslab_flush_all(s);
+		mslab_flush_all(s, false);
 		live = mslab_count_inuse(s);
 
-		pr_err("unload: cache %s was not destroyed (%lu objects in use); freeing it\n",
-		       s->name, live);
+		if (s->leaked)
+			pr_err("unload: cache %s was destroyed with objects in use (%lu objects in use); freeing it\n",
+			       s->name, live);
+		else
+			pr_err("unload: cache %s was not destroyed (%lu objects in use); freeing it\n",
+			       s->name, live);
 		if (live && !s->leaked)
 			mslab_list_leaked_objects(s, "mslab_exit");
 		list_del(&s->list);

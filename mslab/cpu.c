@@ -102,7 +102,8 @@ static bool has_cpu_slab(int cpu, struct mslab_cache *s)
 	return data_race(c->slab) || data_race(c->partial);
 }
 
-static void flush_all_cpus_locked(struct mslab_cache *s)
+/* With @every_cpu, also the CPUs that look idle: see mslab_flush_all(). */
+static void flush_all_cpus_locked(struct mslab_cache *s, bool every_cpu)
 {
 	struct mslab_flush_work *sfw;
 	unsigned int cpu;
@@ -111,7 +112,7 @@ static void flush_all_cpus_locked(struct mslab_cache *s)
 	mutex_lock(&mslab_flush_lock);
 	for_each_online_cpu(cpu) {
 		sfw = &per_cpu(mslab_flush_work, cpu);
-		if (!has_cpu_slab(cpu, s)) {
+		if (!every_cpu && !has_cpu_slab(cpu, s)) {
 			sfw->skip = true;
 			continue;
 		}
@@ -131,12 +132,15 @@ static void flush_all_cpus_locked(struct mslab_cache *s)
 /**
  * mslab_flush_all() - return every cached object and slab to the node lists
  * @s: the cache
+ * @every_cpu: run the flush on every online CPU, not only on those seen
+ *	       holding a slab: a CPU's slow path may be installing one right
+ *	       now, and a layout switch must not miss it (layout.c)
  *
  * Every CPU's sheaves, cpu slab and partial chain, and every node's barn.
  *
  * Context: process context, may sleep; cpus_read_lock() held.
  */
-void mslab_flush_all(struct mslab_cache *s)
+void mslab_flush_all(struct mslab_cache *s, bool every_cpu)
 {
 	/*
 	 * Barns first: their objects go back through this CPU's slab paths
@@ -144,7 +148,7 @@ void mslab_flush_all(struct mslab_cache *s)
 	 * then takes.
 	 */
 	mslab_barns_shrink(s);
-	flush_all_cpus_locked(s);
+	flush_all_cpus_locked(s, every_cpu);
 }
 
 /* === CPU hotplug ======================================================== */

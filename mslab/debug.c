@@ -17,10 +17,13 @@
  * and the slab's leftover at its end is padding 0x5a too (P).
  *
  * A debug cache has no cpu slabs and no sheaves, so its users always miss
- * the fast paths: every allocation and free comes here and runs under the
- * slab's node list_lock, which for a debug cache protects each slab's
- * freelist, counters and corrupt flag (in place of slab_update_freelist()),
- * as SLUB's alloc_single_from_partial() and free_to_partial_list() do.
+ * the fast paths: every allocation comes here, and so does every free of an
+ * object of a debug slab (a slab built with a debug layout, layout.c),
+ * whatever the cache's flags are now. Both run under the slab's node
+ * list_lock, which for a debug slab protects its freelist, counters and
+ * corrupt flag (in place of slab_update_freelist()), as SLUB's
+ * alloc_single_from_partial() and free_to_partial_list() do. Each slab is
+ * checked with the layout and flags it was built with (slab->layout).
  * Only SLAB_CONSISTENCY_CHECKS checks each allocation and free, as in SLUB:
  * red zones and poison alone are checked by validate (and the free path
  * always refuses a free of the object at the head of the freelist).
@@ -82,27 +85,28 @@ unsigned int mslab_track_size(void)
 EXPORT_SYMBOL_IF_KUNIT(mslab_track_size);
 
 /**
- * mslab_debug_cache_init() - prepare what a new debug cache needs
- * @s: the cache
- *
- * Return: 0.
+ * mslab_debug_layout_init() - get ready for slabs of a new debug layout
+ * @l: the layout
  */
-int mslab_debug_cache_init(struct mslab_cache *s)
+void mslab_debug_layout_init(const struct mslab_layout *l)
 {
 #ifdef MSLAB_HAVE_STACKDEPOT
 	/* Without a depot the tracks keep the caller's address only. */
-	if (s->flags & SLAB_STORE_USER)
+	if (l->flags & SLAB_STORE_USER)
 		stack_depot_init();
 #endif
-	return 0;
 }
 
 /* === Layout helpers ===================================================== */
 
-static inline void *slab_start(const struct mslab_cache *s,
-			       const struct mslab_slab *slab)
+/*
+ * Every function here works on one slab's objects with that slab's layout
+ * (slab->layout, "l"), which may differ from the cache's current one.
+ */
+
+static inline void *slab_start(const struct mslab_slab *slab)
 {
-	return slab->base - s->red_left_pad;
+	return slab->base - slab->layout->red_left_pad;
 }
 
 static inline unsigned int slab_bytes(const struct mslab_slab *slab)
@@ -111,57 +115,53 @@ static inline unsigned int slab_bytes(const struct mslab_slab *slab)
 }
 
 /* Bytes of a stride from the object on (SLUB's size_from_object()). */
-static inline unsigned int size_from_object(const struct mslab_cache *s)
+static inline unsigned int size_from_object(const struct mslab_layout *l)
 {
-	return s->size - s->red_left_pad;
+	return l->size - l->red_left_pad;
 }
 
-static inline bool debug_orig_size(const struct mslab_cache *s)
+static inline bool debug_orig_size(const struct mslab_cache *s,
+				   const struct mslab_layout *l)
 {
-	return (s->flags & SLAB_STORE_USER) && (s->flags & SLAB_KMALLOC);
+	return (l->flags & SLAB_STORE_USER) && (s->flags & SLAB_KMALLOC);
 }
 
 /* Is @object NULL or the start of an object of @slab? */
-static bool check_valid_pointer(struct mslab_cache *s, struct mslab_slab *slab,
-				void *object)
+static bool check_valid_pointer(struct mslab_slab *slab, void *object)
 {
-	return !object || mslab_obj_in_slab(s, slab, object);
+	return !object || mslab_obj_in_slab(slab->layout, slab, object);
 }
 
-static inline unsigned int obj_index(struct mslab_cache *s,
-				     struct mslab_slab *slab, void *p)
+static struct mslab_track *get_track(const struct mslab_layout *l,
+				     void *object, enum mslab_track_item item)
 {
-	return reciprocal_divide(p - slab->base, s->reciprocal_size);
-}
-
-static struct mslab_track *get_track(struct mslab_cache *s, void *object,
-				     enum mslab_track_item item)
-{
-	struct mslab_track *p = object + mslab_info_end(s);
+	struct mslab_track *p = object + mslab_info_end(l);
 
 	return p + item;
 }
 
-static unsigned long *orig_size_ptr(struct mslab_cache *s, void *object)
+static unsigned long *orig_size_ptr(const struct mslab_layout *l,
+				    void *object)
 {
-	return object + mslab_info_end(s) + mslab_track_size();
+	return object + mslab_info_end(l) + mslab_track_size();
 }
 
-static void set_orig_size(struct mslab_cache *s, void *object,
-			  unsigned int orig_size)
+static void set_orig_size(struct mslab_cache *s, const struct mslab_layout *l,
+			  void *object, unsigned int orig_size)
 {
-	if (debug_orig_size(s))
-		*orig_size_ptr(s, object) = orig_size;
+	if (debug_orig_size(s, l))
+		*orig_size_ptr(l, object) = orig_size;
 }
 
 /* The size a kmalloc user asked for; never trusted beyond object_size. */
-static unsigned int get_orig_size(struct mslab_cache *s, void *object)
+static unsigned int get_orig_size(struct mslab_cache *s,
+				  const struct mslab_layout *l, void *object)
 {
 	unsigned long size;
 
-	if (!debug_orig_size(s))
+	if (!debug_orig_size(s, l))
 		return s->object_size;
-	size = *orig_size_ptr(s, object);
+	size = *orig_size_ptr(l, object);
 	if (!size || size > s->object_size)
 		return s->object_size;
 	return size;
@@ -182,11 +182,11 @@ static noinline depot_stack_handle_t set_track_prepare(gfp_t gfp)
 #endif
 }
 
-static void set_track_update(struct mslab_cache *s, void *object,
+static void set_track_update(const struct mslab_layout *l, void *object,
 			     enum mslab_track_item item, unsigned long addr,
 			     depot_stack_handle_t handle)
 {
-	struct mslab_track *t = get_track(s, object, item);
+	struct mslab_track *t = get_track(l, object, item);
 
 #ifdef CONFIG_STACKDEPOT
 	t->handle = handle;
@@ -197,10 +197,10 @@ static void set_track_update(struct mslab_cache *s, void *object,
 	t->when = jiffies;
 }
 
-static void init_tracking(struct mslab_cache *s, void *object)
+static void init_tracking(const struct mslab_layout *l, void *object)
 {
-	if (s->flags & SLAB_STORE_USER)
-		memset(get_track(s, object, TRACK_ALLOC), 0, mslab_track_size());
+	if (l->flags & SLAB_STORE_USER)
+		memset(get_track(l, object, TRACK_ALLOC), 0, mslab_track_size());
 }
 
 static void print_track(const char *what, struct mslab_track *t,
@@ -218,14 +218,14 @@ static void print_track(const char *what, struct mslab_track *t,
 #endif
 }
 
-static void print_tracking(struct mslab_cache *s, void *object)
+static void print_tracking(const struct mslab_layout *l, void *object)
 {
 	unsigned long pr_time = jiffies;
 
-	if (!(s->flags & SLAB_STORE_USER))
+	if (!(l->flags & SLAB_STORE_USER))
 		return;
-	print_track("Allocated", get_track(s, object, TRACK_ALLOC), pr_time);
-	print_track("Freed", get_track(s, object, TRACK_FREE), pr_time);
+	print_track("Allocated", get_track(l, object, TRACK_ALLOC), pr_time);
+	print_track("Freed", get_track(l, object, TRACK_FREE), pr_time);
 }
 
 /* === Reports ============================================================ */
@@ -277,35 +277,36 @@ static __printf(2, 3) void slab_fix(struct mslab_cache *s, const char *fmt,
 static void print_trailer(struct mslab_cache *s, struct mslab_slab *slab,
 			  u8 *p)
 {
-	u8 *addr = slab_start(s, slab);
+	const struct mslab_layout *l = slab->layout;
+	u8 *addr = slab_start(slab);
 	unsigned int off;
 
-	print_tracking(s, p);
+	print_tracking(l, p);
 	print_slab_info(slab);
 	pr_err("Object 0x%p @offset=%tu fp=0x%p\n\n", p, p - addr,
-	       mslab_get_freepointer(s, p));
+	       mslab_get_freepointer(l, p));
 
-	if (s->flags & SLAB_RED_ZONE)
-		print_section(KERN_ERR, "Redzone  ", p - s->red_left_pad,
-			      s->red_left_pad);
+	if (l->flags & SLAB_RED_ZONE)
+		print_section(KERN_ERR, "Redzone  ", p - l->red_left_pad,
+			      l->red_left_pad);
 	else if (p > addr + 16)
 		print_section(KERN_ERR, "Bytes b4 ", p - 16, 16);
 
 	print_section(KERN_ERR, "Object   ", p,
 		      min_t(unsigned int, s->object_size, PAGE_SIZE));
-	if (s->flags & SLAB_RED_ZONE)
+	if (l->flags & SLAB_RED_ZONE)
 		print_section(KERN_ERR, "Redzone  ", p + s->object_size,
-			      s->inuse - s->object_size);
+			      l->inuse - s->object_size);
 
-	off = mslab_info_end(s);
-	if (s->flags & SLAB_STORE_USER)
+	off = mslab_info_end(l);
+	if (l->flags & SLAB_STORE_USER)
 		off += mslab_track_size();
-	if (debug_orig_size(s))
+	if (debug_orig_size(s, l))
 		off += sizeof(unsigned long);
-	if (off != size_from_object(s))
+	if (off != size_from_object(l))
 		/* The filler starts with the free pointer. */
 		print_section(KERN_ERR, "Padding  ", p + off,
-			      size_from_object(s) - off);
+			      size_from_object(l) - off);
 }
 
 /* The kernel is still sound: mslab's memory is not the kernel's. */
@@ -320,7 +321,7 @@ static void object_err(struct mslab_cache *s, struct mslab_slab *slab,
 	if (mslab_count_kunit_error())
 		return;
 	slab_bug(s, "%s", reason);
-	if (!object || !check_valid_pointer(s, slab, object)) {
+	if (!object || !check_valid_pointer(slab, object)) {
 		print_slab_info(slab);
 		pr_err("Invalid pointer 0x%p\n", object);
 	} else {
@@ -350,23 +351,24 @@ static __printf(3, 4) void slab_err(struct mslab_cache *s,
 /* === Patterns and checks ================================================ */
 
 /* SLUB's init_object(): red zones to @val, poison the object. */
-static void init_object(struct mslab_cache *s, void *object, u8 val)
+static void init_object(struct mslab_cache *s, const struct mslab_layout *l,
+			void *object, u8 val)
 {
 	unsigned int poison_size = s->object_size;
 	u8 *p = object;
 
-	if (s->flags & SLAB_RED_ZONE) {
-		memset(p - s->red_left_pad, val, s->red_left_pad);
+	if (l->flags & SLAB_RED_ZONE) {
+		memset(p - l->red_left_pad, val, l->red_left_pad);
 		/* The bytes kmalloc gave beyond the size asked are red zone. */
-		if (debug_orig_size(s) && val == SLUB_RED_ACTIVE)
-			poison_size = get_orig_size(s, object);
+		if (debug_orig_size(s, l) && val == SLUB_RED_ACTIVE)
+			poison_size = get_orig_size(s, l, object);
 	}
-	if (s->flags & MSLAB_OBJECT_POISON) {
+	if (l->flags & MSLAB_OBJECT_POISON) {
 		memset(p, POISON_FREE, poison_size - 1);
 		p[poison_size - 1] = POISON_END;
 	}
-	if (s->flags & SLAB_RED_ZONE)
-		memset(p + poison_size, val, s->inuse - poison_size);
+	if (l->flags & SLAB_RED_ZONE)
+		memset(p + poison_size, val, l->inuse - poison_size);
 }
 
 static void restore_bytes(struct mslab_cache *s, const char *message, u8 data,
@@ -397,7 +399,7 @@ static bool check_bytes_and_report(struct mslab_cache *s,
 
 	if (!mslab_count_kunit_error()) {
 		pr_err("[%s overwritten] 0x%p-0x%p @offset=%tu. First byte 0x%x instead of 0x%x\n",
-		       what, fault, end - 1, fault - (u8 *)slab_start(s, slab),
+		       what, fault, end - 1, fault - (u8 *)slab_start(slab),
 		       fault[0], value);
 		if (slab_obj_print)
 			object_err(s, slab, object, "Object corrupt");
@@ -409,31 +411,33 @@ static bool check_bytes_and_report(struct mslab_cache *s,
 static bool check_pad_bytes(struct mslab_cache *s, struct mslab_slab *slab,
 			    u8 *p)
 {
-	unsigned int off = mslab_info_end(s);
+	const struct mslab_layout *l = slab->layout;
+	unsigned int off = mslab_info_end(l);
 
-	if (s->flags & SLAB_STORE_USER) {
+	if (l->flags & SLAB_STORE_USER) {
 		off += mslab_track_size();
 		if (s->flags & SLAB_KMALLOC)
 			off += sizeof(unsigned long);
 	}
-	if (size_from_object(s) == off)
+	if (size_from_object(l) == off)
 		return true;
 	return check_bytes_and_report(s, slab, p, "Object padding", p + off,
-				      POISON_INUSE, size_from_object(s) - off,
+				      POISON_INUSE, size_from_object(l) - off,
 				      true);
 }
 
 /* The leftover at the end of a poisoned slab (SLUB's slab_pad_check()). */
 static void slab_pad_check(struct mslab_cache *s, struct mslab_slab *slab)
 {
+	const struct mslab_layout *l = slab->layout;
 	u8 *start, *end, *pad, *fault;
 	unsigned int remainder;
 
-	if (!(s->flags & SLAB_POISON))
+	if (!(l->flags & SLAB_POISON))
 		return;
-	start = slab_start(s, slab);
+	start = slab_start(slab);
 	end = start + slab_bytes(slab);
-	remainder = slab_bytes(slab) % s->size;
+	remainder = slab_bytes(slab) % l->size;
 	if (!remainder)
 		return;
 	pad = end - remainder;
@@ -457,22 +461,23 @@ static void slab_pad_check(struct mslab_cache *s, struct mslab_slab *slab)
 static bool check_object(struct mslab_cache *s, struct mslab_slab *slab,
 			 void *object, u8 val)
 {
+	const struct mslab_layout *l = slab->layout;
 	u8 *endobject = object + s->object_size;
 	unsigned int orig_size;
 	u8 *p = object;
 	bool ret = true;
 
-	if (s->flags & SLAB_RED_ZONE) {
+	if (l->flags & SLAB_RED_ZONE) {
 		if (!check_bytes_and_report(s, slab, object, "Left Redzone",
-					    object - s->red_left_pad, val,
-					    s->red_left_pad, ret))
+					    object - l->red_left_pad, val,
+					    l->red_left_pad, ret))
 			ret = false;
 		if (!check_bytes_and_report(s, slab, object, "Right Redzone",
 					    endobject, val,
-					    s->inuse - s->object_size, ret))
+					    l->inuse - s->object_size, ret))
 			ret = false;
-		if (debug_orig_size(s) && val == SLUB_RED_ACTIVE) {
-			orig_size = get_orig_size(s, object);
+		if (debug_orig_size(s, l) && val == SLUB_RED_ACTIVE) {
+			orig_size = get_orig_size(s, l, object);
 			if (s->object_size > orig_size &&
 			    !check_bytes_and_report(s, slab, object,
 						    "kmalloc Redzone",
@@ -481,15 +486,15 @@ static bool check_object(struct mslab_cache *s, struct mslab_slab *slab,
 						    ret))
 				ret = false;
 		}
-	} else if ((s->flags & SLAB_POISON) && s->object_size < s->inuse) {
+	} else if ((l->flags & SLAB_POISON) && s->object_size < l->inuse) {
 		if (!check_bytes_and_report(s, slab, p, "Alignment padding",
 					    endobject, POISON_INUSE,
-					    s->inuse - s->object_size, ret))
+					    l->inuse - s->object_size, ret))
 			ret = false;
 	}
 
-	if (s->flags & SLAB_POISON) {
-		if (val != SLUB_RED_ACTIVE && (s->flags & MSLAB_OBJECT_POISON)) {
+	if (l->flags & SLAB_POISON) {
+		if (val != SLUB_RED_ACTIVE && (l->flags & MSLAB_OBJECT_POISON)) {
 			if (!check_bytes_and_report(s, slab, p, "Poison", p,
 						    POISON_FREE,
 						    s->object_size - 1, ret))
@@ -507,11 +512,11 @@ static bool check_object(struct mslab_cache *s, struct mslab_slab *slab,
 	 * The free pointer of an object in use is only meaningful when it
 	 * lies outside the object.
 	 */
-	if ((mslab_freeptr_outside_object(s) || val != SLUB_RED_ACTIVE) &&
-	    !check_valid_pointer(s, slab, mslab_get_freepointer(s, p))) {
+	if ((mslab_freeptr_outside_object(l) || val != SLUB_RED_ACTIVE) &&
+	    !check_valid_pointer(slab, mslab_get_freepointer(l, p))) {
 		object_err(s, slab, p, "Freepointer corrupt");
 		/* Lose the rest of the freelist: the object count is now off. */
-		mslab_set_freepointer(s, p, NULL);
+		mslab_set_freepointer(l, p, NULL);
 		ret = false;
 	}
 	return ret;
@@ -519,7 +524,8 @@ static bool check_object(struct mslab_cache *s, struct mslab_slab *slab,
 
 static bool check_slab(struct mslab_cache *s, struct mslab_slab *slab)
 {
-	unsigned int maxobj = mslab_order_objects(slab->order, s->size);
+	const struct mslab_layout *l = slab->layout;
+	unsigned int maxobj = mslab_order_objects(slab->order, l->size);
 
 	if (slab->objects > maxobj) {
 		slab_err(s, slab, "objects %u > max %u", slab->objects, maxobj);
@@ -549,7 +555,7 @@ static void mark_slab_corrupt(struct mslab_cache *s, struct mslab_slab *slab)
 	slab->inuse = slab->objects;
 	slab->freelist = NULL;
 	slab->corrupt = true;
-	if (slab->on_node_partial)
+	if (mslab_on_node_list(slab))
 		mslab_remove_partial(n, slab);
 }
 
@@ -562,6 +568,7 @@ static void mark_slab_corrupt(struct mslab_cache *s, struct mslab_slab *slab)
 static bool on_freelist(struct mslab_cache *s, struct mslab_slab *slab,
 			void *search)
 {
+	const struct mslab_layout *l = slab->layout;
 	unsigned int max_objects, nr = 0;
 	void *fp, *object = NULL;
 
@@ -569,10 +576,10 @@ static bool on_freelist(struct mslab_cache *s, struct mslab_slab *slab,
 	while (fp && nr <= slab->objects) {
 		if (fp == search)
 			return true;
-		if (!check_valid_pointer(s, slab, fp)) {
+		if (!check_valid_pointer(slab, fp)) {
 			if (object) {
 				object_err(s, slab, object, "Freechain corrupt");
-				mslab_set_freepointer(s, object, NULL);
+				mslab_set_freepointer(l, object, NULL);
 			} else {
 				slab_err(s, slab, "Freepointer corrupt");
 				slab->freelist = NULL;
@@ -583,7 +590,7 @@ static bool on_freelist(struct mslab_cache *s, struct mslab_slab *slab,
 			break;
 		}
 		object = fp;
-		fp = mslab_get_freepointer(s, object);
+		fp = mslab_get_freepointer(l, object);
 		nr++;
 	}
 	if (fp && nr > slab->objects) {
@@ -595,7 +602,7 @@ static bool on_freelist(struct mslab_cache *s, struct mslab_slab *slab,
 		return false;
 	}
 
-	max_objects = mslab_order_objects(slab->order, s->size);
+	max_objects = mslab_order_objects(slab->order, l->size);
 	if (max_objects > MSLAB_MAX_OBJS_PER_SLAB)
 		max_objects = MSLAB_MAX_OBJS_PER_SLAB;
 	if (slab->objects != max_objects) {
@@ -619,50 +626,44 @@ static bool on_freelist(struct mslab_cache *s, struct mslab_slab *slab,
 static void fill_map(unsigned long *map, struct mslab_cache *s,
 		     struct mslab_slab *slab)
 {
+	const struct mslab_layout *l = slab->layout;
 	unsigned int nr = 0;
 	void *p;
 
 	bitmap_zero(map, slab->objects);
 	for (p = slab->freelist; p && nr < slab->objects;
-	     p = mslab_get_freepointer(s, p), nr++) {
-		if (!check_valid_pointer(s, slab, p))
+	     p = mslab_get_freepointer(l, p), nr++) {
+		if (!check_valid_pointer(slab, p))
 			break;
-		__set_bit(obj_index(s, slab, p), map);
+		__set_bit(mslab_obj_index(slab, p), map);
 	}
 }
 
 /* === Slab and object set-up ============================================= */
 
 /**
- * mslab_debug_init_object() - give a new object its free patterns
- * @s: a debug cache
- * @object: an object of a slab being built
- */
-void mslab_debug_init_object(struct mslab_cache *s, void *object)
-{
-	if (s->flags & (SLAB_STORE_USER | SLAB_RED_ZONE | MSLAB_OBJECT_POISON)) {
-		init_object(s, object, SLUB_RED_INACTIVE);
-		init_tracking(s, object);
-	}
-}
-
-/**
- * mslab_debug_init_slab() - poison a new slab of a debug cache
- * @s: a debug cache
- * @slab: the new slab, not yet published
+ * mslab_debug_init_slab() - poison a new debug slab
+ * @s: the cache
+ * @slab: the new slab, with a debug layout, not yet published
  *
  * The padding (the whole slab first, with SLAB_POISON) and each object's
  * red zones and poison; constructors run afterwards.
  */
 void mslab_debug_init_slab(struct mslab_cache *s, struct mslab_slab *slab)
 {
+	const struct mslab_layout *l = slab->layout;
 	unsigned int i;
 	void *p;
 
-	if (s->flags & SLAB_POISON)
-		memset(slab_start(s, slab), POISON_INUSE, slab_bytes(slab));
-	for (i = 0, p = slab->base; i < slab->objects; i++, p += s->size)
-		mslab_debug_init_object(s, p);
+	if (l->flags & SLAB_POISON)
+		memset(slab_start(slab), POISON_INUSE, slab_bytes(slab));
+	if (!(l->flags & (SLAB_STORE_USER | SLAB_RED_ZONE |
+			  MSLAB_OBJECT_POISON)))
+		return;
+	for (i = 0, p = slab->base; i < slab->objects; i++, p += l->size) {
+		init_object(s, l, p, SLUB_RED_INACTIVE);
+		init_tracking(l, p);
+	}
 }
 
 /* === Allocation ========================================================= */
@@ -672,7 +673,7 @@ static bool alloc_consistency_checks(struct mslab_cache *s,
 {
 	if (!check_slab(s, slab))
 		return false;
-	if (!check_valid_pointer(s, slab, object)) {
+	if (!check_valid_pointer(slab, object)) {
 		object_err(s, slab, object, "Freelist Pointer check fails");
 		return false;
 	}
@@ -687,23 +688,24 @@ static bool alloc_consistency_checks(struct mslab_cache *s,
 static void *alloc_single(struct mslab_cache *s, struct mslab_node *n,
 			  struct mslab_slab *slab, unsigned int orig_size)
 {
+	const struct mslab_layout *l = slab->layout;
 	void *object = slab->freelist;
 	void *next;
 
 	lockdep_assert_held(&n->list_lock);
-	if ((s->flags & SLAB_CONSISTENCY_CHECKS) &&
+	if ((l->flags & SLAB_CONSISTENCY_CHECKS) &&
 	    !alloc_consistency_checks(s, slab, object))
 		goto bad;
 	/* Even unchecked, never follow a free pointer out of the slab. */
-	next = mslab_get_freepointer(s, object);
-	if (!check_valid_pointer(s, slab, next)) {
+	next = mslab_get_freepointer(l, object);
+	if (!check_valid_pointer(slab, next)) {
 		object_err(s, slab, object, "Freechain corrupt");
 		goto bad;
 	}
 	slab->freelist = next;
 	slab->inuse++;
-	set_orig_size(s, object, orig_size);
-	init_object(s, object, SLUB_RED_ACTIVE);
+	set_orig_size(s, l, object, orig_size);
+	init_object(s, l, object, SLUB_RED_ACTIVE);
 	if (slab->inuse == slab->objects && slab->on_node_partial)
 		mslab_remove_partial(n, slab);
 	return object;
@@ -713,7 +715,9 @@ bad:
 	return NULL;
 }
 
-static void *alloc_from_partial(struct mslab_cache *s, struct mslab_node *n,
+/* An object of a partial slab of layout @l (the current one, normally). */
+static void *alloc_from_partial(struct mslab_cache *s,
+				struct mslab_layout *l, struct mslab_node *n,
 				unsigned int orig_size)
 {
 	struct mslab_slab *slab;
@@ -727,6 +731,9 @@ static void *alloc_from_partial(struct mslab_cache *s, struct mslab_node *n,
 	while (!object &&
 	       (slab = list_first_entry_or_null(&n->partial, struct mslab_slab,
 						slab_list))) {
+		/* Switched meanwhile: the partial list has another layout. */
+		if (unlikely(slab->layout != l))
+			break;
 		if (unlikely(!slab->freelist)) {
 			/* Cannot happen: a partial slab has free objects. */
 			mslab_remove_partial(n, slab);
@@ -750,7 +757,7 @@ static void *alloc_from_new_slab(struct mslab_cache *s,
 	spin_lock_irqsave(&n->list_lock, flags);
 	object = alloc_single(s, n, slab, orig_size);
 	if (object && slab->inuse < slab->objects)
-		mslab_add_partial(n, slab, DEACTIVATE_TO_HEAD);
+		mslab_add_partial(s, n, slab, DEACTIVATE_TO_HEAD);
 	spin_unlock_irqrestore(&n->list_lock, flags);
 	return object;
 }
@@ -758,6 +765,7 @@ static void *alloc_from_new_slab(struct mslab_cache *s,
 /**
  * mslab_debug_alloc() - allocate an object of a debug cache
  * @s: a debug cache
+ * @l: its current layout, a debug one, as the caller read it
  * @gfpflags: as for mslab_cache_alloc()
  * @node: NUMA node, or NUMA_NO_NODE
  * @orig_size: bytes the caller asked for (kmalloc), else s->object_size
@@ -766,8 +774,9 @@ static void *alloc_from_new_slab(struct mslab_cache *s,
  * Context: any context @gfpflags allow; no mslab lock held.
  * Return: the object, or NULL.
  */
-void *mslab_debug_alloc(struct mslab_cache *s, gfp_t gfpflags, int node,
-			unsigned int orig_size, unsigned long addr)
+void *mslab_debug_alloc(struct mslab_cache *s, struct mslab_layout *l,
+			gfp_t gfpflags, int node, unsigned int orig_size,
+			unsigned long addr)
 {
 	struct mslab_slab *slab;
 	void *object;
@@ -777,22 +786,22 @@ void *mslab_debug_alloc(struct mslab_cache *s, gfp_t gfpflags, int node,
 		node = NUMA_NO_NODE;
 	searchnode = node == NUMA_NO_NODE ? numa_mem_id() : node;
 
-	object = alloc_from_partial(s, s->node[searchnode], orig_size);
+	object = alloc_from_partial(s, l, s->node[searchnode], orig_size);
 	while (!object) {
-		slab = mslab_new_slab(s, gfpflags, node);
+		slab = mslab_new_slab(s, l, gfpflags, node);
 		if (!slab)
 			return NULL;
 		/* Fails only if the new slab was corrupted meanwhile. */
 		object = alloc_from_new_slab(s, slab, orig_size);
 	}
-	if (s->flags & SLAB_STORE_USER)
-		set_track_update(s, object, TRACK_ALLOC, addr,
+	if (l->flags & SLAB_STORE_USER)
+		set_track_update(l, object, TRACK_ALLOC, addr,
 				 set_track_prepare(gfpflags));
 	return object;
 }
 
 /**
- * mslab_debug_kmalloc() - allocate from a kmalloc-like debug cache
+ * mslab_debug_kmalloc() - allocate from a kmalloc-like cache
  * @s: a cache, SLAB_KMALLOC | SLAB_STORE_USER to keep @size
  * @gfpflags: as for mslab_cache_alloc(); __GFP_ZERO zeroes @size bytes
  * @size: bytes asked for, at most the object size: the rest of the object
@@ -806,16 +815,9 @@ void *mslab_debug_alloc(struct mslab_cache *s, gfp_t gfpflags, int node,
  */
 void *mslab_debug_kmalloc(struct mslab_cache *s, gfp_t gfpflags, size_t size)
 {
-	void *p;
-
 	if (!size || size > s->object_size)
 		return NULL;
-	if (!mslab_cache_debug(s))
-		return mslab_cache_alloc(s, gfpflags);
-	p = mslab_debug_alloc(s, gfpflags, NUMA_NO_NODE, size, _RET_IP_);
-	if (p && (gfpflags & __GFP_ZERO))
-		memset(p, 0, size);
-	return p;
+	return mslab_alloc_caller(s, gfpflags, NUMA_NO_NODE, size, _RET_IP_);
 }
 EXPORT_SYMBOL_IF_KUNIT(mslab_debug_kmalloc);
 
@@ -824,7 +826,7 @@ EXPORT_SYMBOL_IF_KUNIT(mslab_debug_kmalloc);
 static bool free_consistency_checks(struct mslab_cache *s,
 				    struct mslab_slab *slab, void *object)
 {
-	if (!check_valid_pointer(s, slab, object)) {
+	if (!check_valid_pointer(slab, object)) {
 		slab_err(s, slab, "Invalid object pointer 0x%p", object);
 		return false;
 	}
@@ -851,6 +853,7 @@ static bool free_debug_processing(struct mslab_cache *s,
 				  void *tail, int *bulk_cnt, unsigned long addr,
 				  depot_stack_handle_t handle)
 {
+	const struct mslab_layout *l = slab->layout;
 	bool checks_ok = false;
 	void *object = head;
 	int cnt = 0;
@@ -860,7 +863,7 @@ static bool free_debug_processing(struct mslab_cache *s,
 			 "Slab disabled since mslab metadata consistency check failed");
 		goto out;
 	}
-	if ((s->flags & SLAB_CONSISTENCY_CHECKS) && !check_slab(s, slab))
+	if ((l->flags & SLAB_CONSISTENCY_CHECKS) && !check_slab(s, slab))
 		goto out;
 	if (slab->inuse < *bulk_cnt) {
 		slab_err(s, slab, "Slab has %d allocated objects but %d are to be freed",
@@ -868,7 +871,7 @@ static bool free_debug_processing(struct mslab_cache *s,
 		goto out;
 	}
 	/* Unchecked caches still catch the immediate double free. */
-	if (!(s->flags & SLAB_CONSISTENCY_CHECKS) && head == slab->freelist) {
+	if (!(l->flags & SLAB_CONSISTENCY_CHECKS) && head == slab->freelist) {
 		object_err(s, slab, object, "Object already free");
 		goto out;
 	}
@@ -876,15 +879,15 @@ static bool free_debug_processing(struct mslab_cache *s,
 next_object:
 	if (++cnt > *bulk_cnt)
 		goto out_cnt;
-	if ((s->flags & SLAB_CONSISTENCY_CHECKS) &&
+	if ((l->flags & SLAB_CONSISTENCY_CHECKS) &&
 	    !free_consistency_checks(s, slab, object))
 		goto out;
-	if (s->flags & SLAB_STORE_USER)
-		set_track_update(s, object, TRACK_FREE, addr, handle);
+	if (l->flags & SLAB_STORE_USER)
+		set_track_update(l, object, TRACK_FREE, addr, handle);
 	/* The free pointer survives: poisoning moved it out of the object. */
-	init_object(s, object, SLUB_RED_INACTIVE);
+	init_object(s, l, object, SLUB_RED_INACTIVE);
 	if (object != tail) {
-		object = mslab_get_freepointer(s, object);
+		object = mslab_get_freepointer(l, object);
 		goto next_object;
 	}
 	checks_ok = true;
@@ -903,9 +906,9 @@ out:
 }
 
 /**
- * mslab_debug_free() - free linked objects of one slab of a debug cache
- * @s: a debug cache
- * @slab: the slab of every object
+ * mslab_debug_free() - free linked objects of one debug slab
+ * @s: the cache
+ * @slab: the slab of every object, with a debug layout
  * @head: first object; each one's free pointer links to the next
  * @tail: last object
  * @cnt: number of objects
@@ -920,25 +923,27 @@ void mslab_debug_free(struct mslab_cache *s, struct mslab_slab *slab,
 		      void *head, void *tail, int cnt, unsigned long addr,
 		      bool user)
 {
+	const struct mslab_layout *l = slab->layout;
 	struct mslab_node *n = s->node[mslab_slab_nid(slab)];
 	depot_stack_handle_t handle = 0;
 	bool freed = false, discard = false;
 	unsigned long flags;
 
-	if (s->flags & SLAB_STORE_USER)
+	if (l->flags & SLAB_STORE_USER)
 		handle = set_track_prepare(__GFP_NOWARN);
 
 	spin_lock_irqsave(&n->list_lock, flags);
 	if (free_debug_processing(s, slab, head, tail, &cnt, addr, handle)) {
 		slab->inuse -= cnt;
-		mslab_set_freepointer(s, tail, slab->freelist);
+		mslab_set_freepointer(l, tail, slab->freelist);
 		slab->freelist = head;
 		freed = true;
-		if (!slab->inuse && n->nr_partial >= READ_ONCE(s->min_partial))
+		if (!slab->inuse && !mslab_keep_empty(s, n, slab))
 			discard = true;
-		if (!slab->on_node_partial) {
+		if (!mslab_on_node_list(slab)) {
 			if (!discard) {
-				mslab_add_partial(n, slab, DEACTIVATE_TO_TAIL);
+				mslab_add_partial(s, n, slab,
+						  DEACTIVATE_TO_TAIL);
 				mslab_stat(s, FREE_ADD_PARTIAL);
 			}
 		} else if (discard) {
@@ -960,6 +965,7 @@ void mslab_debug_free(struct mslab_cache *s, struct mslab_slab *slab,
 static void validate_slab(struct mslab_cache *s, struct mslab_slab *slab,
 			  unsigned long *obj_map)
 {
+	const struct mslab_layout *l = slab->layout;
 	unsigned int i;
 	void *p;
 
@@ -967,7 +973,7 @@ static void validate_slab(struct mslab_cache *s, struct mslab_slab *slab,
 		return;
 	/* Now the freelist is known to be good. */
 	fill_map(obj_map, s, slab);
-	for (i = 0, p = slab->base; i < slab->objects; i++, p += s->size) {
+	for (i = 0, p = slab->base; i < slab->objects; i++, p += l->size) {
 		u8 val = test_bit(i, obj_map) ? SLUB_RED_INACTIVE :
 						SLUB_RED_ACTIVE;
 
@@ -984,8 +990,11 @@ static void validate_node(struct mslab_cache *s, struct mslab_node *n,
 
 	spin_lock_irqsave(&n->list_lock, flags);
 	list_for_each_entry(slab, &n->all_slabs, all_list) {
-		/* Already reported, and no longer used. */
-		if (slab->corrupt)
+		/*
+		 * Already reported, and no longer used; or a plain slab,
+		 * whose freelist changes without this lock.
+		 */
+		if (slab->corrupt || !mslab_slab_debug(slab))
 			continue;
 		validate_slab(s, slab, obj_map);
 	}
@@ -997,30 +1006,47 @@ static void validate_node(struct mslab_cache *s, struct mslab_node *n,
 	spin_unlock_irqrestore(&n->list_lock, flags);
 }
 
+/* Has the cache slabs of a debug layout, whether debugging is on or not? */
+static bool has_debug_slabs(struct mslab_cache *s)
+{
+	unsigned int i;
+
+	for (i = 1; i < MSLAB_NR_LAYOUTS; i++) {
+		struct mslab_layout *l = READ_ONCE(s->layouts[i]);
+
+		if (l && atomic_long_read(&l->nr_slabs))
+			return true;
+	}
+	return false;
+}
+
 /**
- * mslab_validate_cache() - check every slab of a debug cache
+ * mslab_validate_cache() - check every debug slab of a cache
  * @s: the cache
  *
  * What writing 1 to /sys/kernel/mslab/<cache>/validate does (SLUB's
- * validate_slab_cache()): every slab's counters, freelist, red zones,
- * poison and padding, reported as BUG and repaired (FIX) as SLUB does.
+ * validate_slab_cache()): every debug slab's counters, freelist, red
+ * zones, poison and padding, reported as BUG and repaired (FIX) as SLUB
+ * does. Plain slabs (allocated while debugging was off) have nothing to
+ * check and are skipped.
  *
  * Context: process context; takes cpu_hotplug_lock and the node list_locks.
- * Return: 0, -EINVAL for a cache without debugging, or -ENOMEM.
+ * Return: 0, -EINVAL for a cache with debugging off and no debug slab, or
+ * -ENOMEM.
  */
 int mslab_validate_cache(struct mslab_cache *s)
 {
 	unsigned long *obj_map;
 	int node;
 
-	if (!mslab_cache_debug(s))
+	if (!mslab_cache_debug(s) && !has_debug_slabs(s))
 		return -EINVAL;
-	obj_map = bitmap_alloc(mslab_oo_objects(s->max), GFP_KERNEL);
+	obj_map = bitmap_alloc(mslab_max_objects(s), GFP_KERNEL);
 	if (!obj_map)
 		return -ENOMEM;
 
 	cpus_read_lock();
-	mslab_flush_all(s);
+	mslab_flush_all(s, false);
 	cpus_read_unlock();
 	for_each_node(node)
 		validate_node(s, s->node[node], obj_map);
@@ -1033,8 +1059,8 @@ EXPORT_SYMBOL_IF_KUNIT(mslab_validate_cache);
 
 /**
  * mslab_debug_track() - an object's allocation or free track
- * @s: a cache with SLAB_STORE_USER
- * @object: an object of @s
+ * @slab: a slab whose layout has SLAB_STORE_USER
+ * @object: an object of @slab
  * @alloc: the allocation track, else the free track
  * @addr: set to the caller's address (0: none recorded)
  * @handle: set to the stack depot handle (0: none)
@@ -1042,11 +1068,11 @@ EXPORT_SYMBOL_IF_KUNIT(mslab_validate_cache);
  * @pid: set to the pid
  * @when: set to the jiffies of the event
  */
-void mslab_debug_track(struct mslab_cache *s, void *object, bool alloc,
+void mslab_debug_track(struct mslab_slab *slab, void *object, bool alloc,
 		       unsigned long *addr, unsigned int *handle, int *cpu,
 		       int *pid, unsigned long *when)
 {
-	struct mslab_track *t = get_track(s, object,
+	struct mslab_track *t = get_track(slab->layout, object,
 					  alloc ? TRACK_ALLOC : TRACK_FREE);
 
 	*addr = t->addr;
@@ -1059,6 +1085,7 @@ void mslab_debug_track(struct mslab_cache *s, void *object, bool alloc,
 	*pid = t->pid;
 	*when = t->when;
 }
+EXPORT_SYMBOL_IF_KUNIT(mslab_debug_track);
 
 /**
  * mslab_debug_free_map() - mark the free objects of a slab in a bitmap
@@ -1091,7 +1118,7 @@ void mslab_list_leaked_objects(struct mslab_cache *s, const char *where)
 	int node;
 	void *p;
 
-	map = bitmap_alloc(mslab_oo_objects(s->max), GFP_KERNEL);
+	map = bitmap_alloc(mslab_max_objects(s), GFP_KERNEL);
 	if (!map)
 		return;
 	for_each_node(node) {
@@ -1099,18 +1126,20 @@ void mslab_list_leaked_objects(struct mslab_cache *s, const char *where)
 
 		spin_lock_irqsave(&n->list_lock, flags);
 		list_for_each_entry(slab, &n->all_slabs, all_list) {
+			const struct mslab_layout *l = slab->layout;
+
 			if (!mslab_slab_inuse(slab))
 				continue;
 			if (!mslab_count_kunit_error())
 				slab_bug(s, "Objects remaining on %s()", where);
 			fill_map(map, s, slab);
 			for (i = 0; i < slab->objects; i++) {
-				p = slab->base + i * s->size;
+				p = slab->base + i * l->size;
 				if (test_bit(i, map) || mslab_count_kunit_error())
 					continue;
 				pr_err("Object 0x%p @offset=%tu\n", p,
-				       p - slab_start(s, slab));
-				print_tracking(s, p);
+				       p - slab_start(slab));
+				print_tracking(l, p);
 			}
 		}
 		spin_unlock_irqrestore(&n->list_lock, flags);

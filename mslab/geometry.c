@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mslab cache geometry: object layout, alignment and slab order, computed
- * once at create time with SLUB 6.12's rules (mm/slub.c: calculate_sizes(),
- * calculate_order(), calc_slab_order(); mm/slab_common.c:
- * calculate_alignment()), so that a cache has the same order, objects per
- * slab and stride as the kernel's cache created with the same arguments.
+ * for each layout a cache uses (layout.c) with SLUB 6.12's rules
+ * (mm/slub.c: calculate_sizes(), calculate_order(), calc_slab_order();
+ * mm/slab_common.c: calculate_alignment()), so that a cache has the same
+ * order, objects per slab and stride as the kernel's cache created with the
+ * same arguments and debug flags.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -101,22 +102,38 @@ int mslab_calculate_order(unsigned int size)
 EXPORT_SYMBOL_IF_KUNIT(mslab_calculate_order);
 
 /* SLUB's set_cpu_partial(): objects kept on each CPU's partial list. */
-static void set_cpu_partial(struct mslab_cache *s)
+static void set_cpu_partial(struct mslab_cache *s, unsigned int size)
 {
 	unsigned int nr_objects;
 
-	if (s->size >= PAGE_SIZE)
+	if (size >= PAGE_SIZE)
 		nr_objects = 6;
-	else if (s->size >= 1024)
+	else if (size >= 1024)
 		nr_objects = 24;
-	else if (s->size >= 256)
+	else if (size >= 256)
 		nr_objects = 52;
 	else
 		nr_objects = 120;
 	s->cpu_partial = nr_objects;
 	/* Partial slabs are assumed half full: two slabs' worth per limit. */
 	s->cpu_partial_slabs = DIV_ROUND_UP(nr_objects * 2,
-					    mslab_oo_objects(s->oo));
+					    mslab_oo_objects(s->plain.oo));
+}
+
+/**
+ * mslab_set_tunables() - a new cache's min_partial and cpu_partial
+ * @s: the cache, with its layout for new slabs chosen
+ *
+ * From the stride of the layout the cache is created with, as SLUB
+ * computes them from the stride of its only layout.
+ */
+void mslab_set_tunables(struct mslab_cache *s)
+{
+	unsigned int size = s->layout->size;
+
+	s->min_partial = clamp_t(unsigned long, ilog2(size) / 2,
+				 MSLAB_MIN_PARTIAL, MSLAB_MAX_PARTIAL);
+	set_cpu_partial(s, size);
 }
 
 /*
@@ -127,10 +144,9 @@ static void set_cpu_partial(struct mslab_cache *s)
  * right red zone may start inside it (kmalloc with owner tracking, which
  * red-zones past the size asked for), has no word to spare.
  */
-static bool freeptr_after_object(const struct mslab_cache *s)
+static bool freeptr_after_object(const struct mslab_cache *s,
+				 slab_flags_t flags)
 {
-	slab_flags_t flags = s->flags;
-
 	return (flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)) || s->ctor ||
 	       ((flags & SLAB_RED_ZONE) &&
 		(s->object_size < sizeof(void *) ||
@@ -138,10 +154,10 @@ static bool freeptr_after_object(const struct mslab_cache *s)
 }
 
 /**
- * mslab_calculate_geometry() - lay out a new cache's objects and slabs
- * @s: the cache, with flags, ctor and object_size set
- * @size: object size
- * @align: requested alignment (0 or a power of two)
+ * mslab_calculate_layout() - lay out objects and slabs for some debug flags
+ * @s: the cache, with object_size, align, ctor and its other flags set
+ * @l: the layout to fill
+ * @debug: debug flags (MSLAB_DEBUG_FLAGS) the layout serves
  *
  * SLUB 6.12's calculate_sizes(). An object's stride is, in order: the
  * left red zone (SLAB_RED_ZONE), the object, its padding to a word (a
@@ -155,55 +171,76 @@ static bool freeptr_after_object(const struct mslab_cache *s)
  * Return: 0, or -E2BIG when an object does not fit a slab of the largest
  * order.
  */
-int mslab_calculate_geometry(struct mslab_cache *s, unsigned int size,
-			     unsigned int align)
+int mslab_calculate_layout(struct mslab_cache *s, struct mslab_layout *l,
+			   slab_flags_t debug)
 {
-	unsigned int stride;
+	slab_flags_t flags = (s->flags & ~(MSLAB_DEBUG_FLAGS |
+					   MSLAB_OBJECT_POISON)) |
+			     (debug & MSLAB_DEBUG_FLAGS);
+	unsigned int size = s->object_size, stride;
 	int order;
 
-	s->object_size = size;
-	s->align = mslab_calculate_alignment(s->flags, align, size);
-
 	/* Poison the objects themselves only if nobody reads a free one. */
-	if ((s->flags & SLAB_POISON) && !(s->flags & SLAB_TYPESAFE_BY_RCU) &&
+	if ((flags & SLAB_POISON) && !(flags & SLAB_TYPESAFE_BY_RCU) &&
 	    !s->ctor)
-		s->flags |= MSLAB_OBJECT_POISON;
-	else
-		s->flags &= ~MSLAB_OBJECT_POISON;
+		flags |= MSLAB_OBJECT_POISON;
+	l->flags = flags & (MSLAB_DEBUG_FLAGS | MSLAB_OBJECT_POISON);
 
 	stride = ALIGN(size, sizeof(void *));
 	/* Room for a right red zone. */
-	if ((s->flags & SLAB_RED_ZONE) && stride == size)
+	if ((flags & SLAB_RED_ZONE) && stride == size)
 		stride += sizeof(void *);
-	s->inuse = stride;
+	l->inuse = stride;
 
-	if (freeptr_after_object(s)) {
-		s->offset = stride;
+	if (freeptr_after_object(s, flags)) {
+		l->offset = stride;
 		stride += sizeof(void *);
 	} else {
-		s->offset = ALIGN_DOWN(size / 2, sizeof(void *));
+		l->offset = ALIGN_DOWN(size / 2, sizeof(void *));
 	}
 
-	if (s->flags & SLAB_STORE_USER) {
+	if (flags & SLAB_STORE_USER) {
 		stride += mslab_track_size();
-		if (s->flags & SLAB_KMALLOC)
+		if (flags & SLAB_KMALLOC)
 			stride += sizeof(unsigned long);
 	}
 
-	s->red_left_pad = 0;
-	if (s->flags & SLAB_RED_ZONE) {
+	l->red_left_pad = 0;
+	if (flags & SLAB_RED_ZONE) {
 		/* Catch writes before an object ahead of its metadata. */
 		stride += sizeof(void *);
-		s->red_left_pad = ALIGN(sizeof(void *), s->align);
-		stride += s->red_left_pad;
+		l->red_left_pad = ALIGN(sizeof(void *), s->align);
+		stride += l->red_left_pad;
 	}
 	stride = ALIGN(stride, s->align);
-	s->size = stride;
-	s->reciprocal_size = reciprocal_value(stride);
+	l->size = stride;
+	l->reciprocal_size = reciprocal_value(stride);
 
 	order = mslab_calculate_order(stride);
 	if (order < 0)
 		return order;
+	l->oo = mslab_oo_make(order, stride);
+	l->min = mslab_oo_make(get_order(stride), stride);
+	l->random = s->plain.random;
+	l->random_seq = NULL;
+	atomic_long_set(&l->nr_slabs, 0);
+	return 0;
+}
+
+/**
+ * mslab_calculate_geometry() - a new cache's alignment and plain layout
+ * @s: the cache, with flags and ctor set
+ * @size: object size
+ * @align: requested alignment (0 or a power of two)
+ *
+ * Return: 0, or -E2BIG when an object does not fit a slab of the largest
+ * order.
+ */
+int mslab_calculate_geometry(struct mslab_cache *s, unsigned int size,
+			     unsigned int align)
+{
+	s->object_size = size;
+	s->align = mslab_calculate_alignment(s->flags, align, size);
 
 	s->allocflags = __GFP_COMP;
 	if (s->flags & SLAB_CACHE_DMA)
@@ -211,12 +248,5 @@ int mslab_calculate_geometry(struct mslab_cache *s, unsigned int size,
 	if (s->flags & SLAB_RECLAIM_ACCOUNT)
 		s->allocflags |= __GFP_RECLAIMABLE;
 
-	s->oo = mslab_oo_make(order, stride);
-	s->min = mslab_oo_make(get_order(stride), stride);
-	s->max = s->oo.x > s->min.x ? s->oo : s->min;
-
-	s->min_partial = clamp_t(unsigned long, ilog2(stride) / 2,
-				 MSLAB_MIN_PARTIAL, MSLAB_MAX_PARTIAL);
-	set_cpu_partial(s);
-	return 0;
+	return mslab_calculate_layout(s, &s->plain, 0);
 }

@@ -11,7 +11,8 @@
  *    allocation lands is not predictable from the last.
  *
  * Both are chosen when a cache is created, from the module parameters
- * "hardened" and "random_freelist", so their cost can be measured A/B.
+ * "hardened" and "random_freelist", so their cost can be measured A/B; every
+ * layout of the cache (layout.c) shares its key and has its own order.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -37,77 +38,82 @@ MODULE_PARM_DESC(random_freelist,
 		 "Link new slabs' free objects in a random order in caches created from now on (default: yes)");
 
 /**
- * mslab_hardening_init() - draw a new cache's key and random order
- * @s: the cache, with its geometry set
- *
- * Return: 0 or -ENOMEM.
+ * mslab_hardening_init() - choose a new cache's hardening
+ * @s: the cache, before its layouts are computed: each copies the key
  */
-int mslab_hardening_init(struct mslab_cache *s)
+void mslab_hardening_init(struct mslab_cache *s)
 {
-	unsigned int count = mslab_oo_objects(s->oo), i;
-
+	s->plain.random = 0;
 	if (READ_ONCE(mslab_hardened)) {
 		/* 0 means "not hardened": draw until it is not. */
 		do {
-			s->random = get_random_long();
-		} while (!s->random);
+			s->plain.random = get_random_long();
+		} while (!s->plain.random);
 	}
-	if (!READ_ONCE(mslab_random_freelist) || count < 2)
+	s->random_freelist = READ_ONCE(mslab_random_freelist);
+}
+
+/**
+ * mslab_layout_randomize() - draw a layout's random object order
+ * @s: the cache
+ * @l: one of its layouts, computed and not yet in use
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int mslab_layout_randomize(struct mslab_cache *s, struct mslab_layout *l)
+{
+	unsigned int count = mslab_oo_objects(l->oo), i;
+
+	if (!s->random_freelist || count < 2)
 		return 0;
 
-	s->random_seq = kcalloc(count, sizeof(*s->random_seq), GFP_KERNEL);
-	if (!s->random_seq)
+	l->random_seq = kcalloc(count, sizeof(*l->random_seq), GFP_KERNEL);
+	if (!l->random_seq)
 		return -ENOMEM;
 	for (i = 0; i < count; i++)
-		s->random_seq[i] = i;
+		l->random_seq[i] = i;
 	/* Fisher-Yates, as the kernel's freelist_randomize(). */
 	for (i = count - 1; i > 0; i--) {
 		/* Not inside swap(), which evaluates its arguments twice. */
 		unsigned int j = get_random_u32_below(i + 1);
 
-		swap(s->random_seq[i], s->random_seq[j]);
+		swap(l->random_seq[i], l->random_seq[j]);
 	}
 	/* Keep offsets, not indices: one multiplication less per object. */
 	for (i = 0; i < count; i++)
-		s->random_seq[i] *= s->size;
+		l->random_seq[i] *= l->size;
 	return 0;
-}
-
-void mslab_hardening_free(struct mslab_cache *s)
-{
-	kfree(s->random_seq);
-	s->random_seq = NULL;
 }
 
 /**
  * mslab_shuffle_freelist() - link a new slab's objects in random order
- * @s: a cache with a random sequence
+ * @l: a layout with a random sequence
  * @base: the slab's first object
  * @objects: objects in this slab; fewer than the sequence holds when the
  *	     slab has the fallback order, and entries beyond are skipped
  *
  * Return: the first free object.
  */
-void *mslab_shuffle_freelist(struct mslab_cache *s, void *base,
+void *mslab_shuffle_freelist(const struct mslab_layout *l, void *base,
 			     unsigned int objects)
 {
-	unsigned int count = mslab_oo_objects(s->oo);
+	unsigned int count = mslab_oo_objects(l->oo);
 	unsigned int pos = get_random_u32_below(count), i;
-	unsigned long limit = (unsigned long)objects * s->size;
+	unsigned long limit = (unsigned long)objects * l->size;
 	void *head = NULL, *prev = NULL;
 
 	for (i = 0; i < count; i++) {
-		unsigned int off = s->random_seq[(pos + i) % count];
+		unsigned int off = l->random_seq[(pos + i) % count];
 		void *p = base + off;
 
 		if (off >= limit)
 			continue;
 		if (prev)
-			mslab_set_freepointer(s, prev, p);
+			mslab_set_freepointer(l, prev, p);
 		else
 			head = p;
 		prev = p;
 	}
-	mslab_set_freepointer(s, prev, NULL);
+	mslab_set_freepointer(l, prev, NULL);
 	return head;
 }

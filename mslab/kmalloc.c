@@ -112,7 +112,7 @@ static void *kmalloc_node_caller(size_t size, gfp_t flags, int node,
 	if (unlikely(size > MSLAB_KMALLOC_MAX_CACHE_SIZE))
 		return kmalloc_large(size, flags, node);
 	return mslab_alloc_caller(mslab_kmalloc_caches[mslab_kmalloc_index(size)],
-				  flags, node, caller);
+				  flags, node, size, caller);
 }
 
 /**
@@ -149,16 +149,18 @@ void *mslab_kmalloc(size_t size, gfp_t flags)
 EXPORT_SYMBOL_GPL(mslab_kmalloc);
 
 /*
- * Bytes an object of @s may use (SLUB's __ksize()): the object alone where
- * red zones or poison guard what follows, else up to the metadata.
+ * Bytes an object of @slab may use (SLUB's __ksize()): the object alone
+ * where red zones or poison guard what follows, else up to the metadata.
  */
-static size_t cache_ksize(struct mslab_cache *s)
+static size_t slab_ksize(struct mslab_slab *slab)
 {
-	if (s->flags & (SLAB_RED_ZONE | SLAB_POISON))
-		return s->object_size;
-	if (s->flags & SLAB_STORE_USER)
-		return s->inuse;
-	return s->offset >= s->inuse ? s->inuse : s->size;
+	const struct mslab_layout *l = slab->layout;
+
+	if (l->flags & (SLAB_RED_ZONE | SLAB_POISON))
+		return slab->cache->object_size;
+	if (l->flags & SLAB_STORE_USER)
+		return l->inuse;
+	return mslab_freeptr_outside_object(l) ? l->inuse : l->size;
 }
 
 /**
@@ -196,7 +198,7 @@ size_t mslab_ksize(const void *p)
 		return 0;
 	slab = mslab_virt_to_slab(p);
 	if (likely(slab))
-		return cache_ksize(slab->cache);
+		return slab_ksize(slab);
 	if (virt_addr_valid(p)) {
 		page = compound_head(virt_to_page(p));
 		if (is_large_kmalloc(page))
@@ -315,14 +317,9 @@ EXPORT_SYMBOL_GPL(mslab_krealloc);
 static void *allocation_start(void *x)
 {
 	struct mslab_slab *slab = mslab_virt_to_slab(x);
-	struct mslab_cache *s;
-	unsigned int idx;
 
-	if (slab) {
-		s = slab->cache;
-		idx = reciprocal_divide(x - slab->base, s->reciprocal_size);
-		return slab->base + idx * s->size;
-	}
+	if (slab)
+		return slab->base + mslab_obj_index(slab, x) * slab->layout->size;
 	return page_address(compound_head(virt_to_page(x)));
 }
 

@@ -118,6 +118,10 @@ extern const char *const mslab_stat_names[NR_MSLAB_STAT_ITEMS];
  *   cpu slab:	   frozen, owned by one CPU (mslab_cpu.slab)
  *   cpu partial:  !frozen, on one CPU's partial chain (mslab_cpu.partial)
  *   node partial: !frozen && on_node_partial, on mslab_node.partial
+ *   retired:	   !frozen && retired, on mslab_node.retired: a slab with
+ *		   free objects whose layout is no longer the cache's
+ *		   current one; it takes frees, never allocations, and goes
+ *		   back to the buddy allocator once empty
  *   full:	   !frozen, on no list, freelist == NULL
  */
 struct mslab_slab {
@@ -142,9 +146,11 @@ struct mslab_slab {
 	};
 	/* The cache this slab belongs to; set once. */
 	struct mslab_cache *cache;
+	/* How its objects are laid out; set once (see struct mslab_layout). */
+	struct mslab_layout *layout;
 	/* Head page of the 2^order block; back pointer checked by lookups. */
 	struct page *page;
-	/* The first object: page_address(page) + the cache's red_left_pad. */
+	/* The first object: page_address(page) + the layout's red_left_pad. */
 	void *base;
 	union {
 		/* On the node partial list: under mslab_node.list_lock. */
@@ -162,6 +168,11 @@ struct mslab_slab {
 	struct list_head all_list;
 	/* Set and cleared under mslab_node.list_lock (SLUB's PG_workingset). */
 	bool on_node_partial;
+	/*
+	 * On mslab_node.retired rather than partial: its layout is not the
+	 * cache's current one. Under mslab_node.list_lock.
+	 */
+	bool retired;
 	/*
 	 * Debug caches: a consistency check failed on this slab, which is no
 	 * longer used: all its objects count as in use, so it is never freed
@@ -279,12 +290,15 @@ struct mslab_barn {
 
 /* The per-NUMA-node state of a cache. */
 struct mslab_node {
-	/* Protects partial, nr_partial, all_slabs and slab list links. */
+	/* Protects both slab lists and their counts, all_slabs, list links. */
 	spinlock_t list_lock;
 	/* Number of slabs on @partial. */
 	unsigned long nr_partial;
-	/* Partial slabs, not owned by any CPU. */
+	/* Partial slabs, not owned by any CPU, all of the current layout. */
 	struct list_head partial;
+	/* Slabs with free objects of other layouts, and their number. */
+	struct list_head retired;
+	unsigned long nr_retired;
 	/* Every slab of this node, whatever its state. */
 	struct list_head all_slabs;
 	/* Slabs and their object capacity; read without the lock. */
@@ -338,35 +352,33 @@ static inline unsigned int mslab_oo_objects(struct mslab_oo x)
 }
 
 /*
- * A cache. Geometry is computed once by mslab_cache_create() and is then
- * read-only; the tunables (min_partial, cpu_partial, ...) are single words
- * read with READ_ONCE() by the paths that use them.
+ * How a slab's objects are laid out: the stride, where the free pointer and
+ * the debug metadata are (geometry.c, SLUB's calculate_sizes()), the slab
+ * order, and how free pointers are encoded and shuffled (hardening.c).
+ *
+ * A cache's "plain" layout has no debug metadata; a cache gets one more
+ * layout per combination of debug flags it has been given, at creation or
+ * later through sysfs (layout.c). Every slab keeps the layout it was built
+ * with for its whole life, so switching debugging at run time takes effect
+ * for new slabs without touching live objects. A layout is immutable once
+ * published and lives as long as its cache.
  */
-struct mslab_cache {
-	struct mslab_cpu __percpu *cpu_slab;
-	slab_flags_t flags;
-	/* Empty slabs kept on each node's partial list. */
-	unsigned long min_partial;
-	/* Object stride in the slab, metadata included. */
-	unsigned int size;
-	/* Object size as the user asked for it. */
-	unsigned int object_size;
-	/* For object index computation without a division. */
-	struct reciprocal_value reciprocal_size;
+struct mslab_layout {
 	/* Free pointer offset inside the stride. */
 	unsigned int offset;
-	/* Objects kept on cpu partial lists, and the slab count it implies. */
-	unsigned int cpu_partial;
-	unsigned int cpu_partial_slabs;
-	/* Preferred, fallback (smallest) and largest order/objects. */
-	struct mslab_oo oo;
-	struct mslab_oo min;
-	struct mslab_oo max;
-	/* gfp flags every slab allocation of this cache adds. */
-	gfp_t allocflags;
-	/* Users of this cache (1: mslab has no merging). */
-	int refcount;
-	void (*ctor)(void *object);
+	/* Object stride in the slab, metadata included. */
+	unsigned int size;
+	/* For object index computation without a division. */
+	struct reciprocal_value reciprocal_size;
+	/* Free pointer encoding key (the cache's); 0: not hardened. */
+	unsigned long random;
+	/*
+	 * Randomised freelists: object offsets in a random order, used from a
+	 * random start for each new slab; NULL when not randomised.
+	 */
+	unsigned int *random_seq;
+	/* The debug flags (MSLAB_DEBUG_FLAGS, MSLAB_OBJECT_POISON) it serves. */
+	slab_flags_t flags;
 	/*
 	 * Offset to metadata: object size rounded to a word, plus a word of
 	 * right red zone when SLAB_RED_ZONE leaves no room for one.
@@ -374,6 +386,53 @@ struct mslab_cache {
 	unsigned int inuse;
 	/* Left red zone before each object (SLAB_RED_ZONE), else 0. */
 	unsigned int red_left_pad;
+	/* Preferred and fallback (smallest) order/objects. */
+	struct mslab_oo oo;
+	struct mslab_oo min;
+	/* Slabs with this layout now. */
+	atomic_long_t nr_slabs;
+};
+
+/* One layout per combination of F, Z, P and U: see mslab_layout_index(). */
+#define MSLAB_NR_LAYOUTS	16
+
+/*
+ * A cache. Its plain layout is computed once by mslab_cache_create() and
+ * is read-only; debug layouts are added and the current one switched only
+ * under mslab_mutex (layout.c). The tunables (min_partial, cpu_partial, ...)
+ * are single words read with READ_ONCE() by the paths that use them.
+ */
+struct mslab_cache {
+	struct mslab_cpu __percpu *cpu_slab;
+	/*
+	 * SLAB_* flags. The debug ones follow the current layout and change
+	 * with it (WRITE_ONCE(), under mslab_mutex); the others are fixed.
+	 */
+	slab_flags_t flags;
+	/* Empty slabs kept on each node's partial list. */
+	unsigned long min_partial;
+	/*
+	 * The layout without debug metadata: the only one the cpu slabs, the
+	 * fast paths and the sheaves ever use. Fixed at creation.
+	 */
+	struct mslab_layout plain;
+	/* Object size as the user asked for it. */
+	unsigned int object_size;
+	/* Objects kept on cpu partial lists, and the slab count it implies. */
+	unsigned int cpu_partial;
+	unsigned int cpu_partial_slabs;
+	/*
+	 * The layout of new slabs: &plain, or the debug layout of the debug
+	 * flags in force. READ_ONCE(); it changes only in layout.c.
+	 */
+	struct mslab_layout *layout;
+	/* Every layout made so far, by mslab_layout_index(); [0] is &plain. */
+	struct mslab_layout *layouts[MSLAB_NR_LAYOUTS];
+	/* gfp flags every slab allocation of this cache adds. */
+	gfp_t allocflags;
+	/* Users of this cache (1: mslab has no merging). */
+	int refcount;
+	void (*ctor)(void *object);
 	/* Object alignment. */
 	unsigned int align;
 	const char *name;
@@ -385,13 +444,8 @@ struct mslab_cache {
 	unsigned int remote_node_defrag_ratio;
 	/* Set once destroy found live objects: the cache is leaked. */
 	bool leaked;
-	/* Free pointer encoding key; 0 when the cache is not hardened. */
-	unsigned long random;
-	/*
-	 * Randomised freelists: object offsets in a random order, used from a
-	 * random start for each new slab; NULL when not randomised.
-	 */
-	unsigned int *random_seq;
+	/* New slabs' freelists are shuffled (the layouts' random_seq). */
+	bool random_freelist;
 	/* Objects per sheaf; 0: no sheaves, the slab front end only. */
 	unsigned int sheaf_capacity;
 	/* Each CPU's sheaves, if sheaf_capacity. */
@@ -444,12 +498,16 @@ extern struct dentry *mslab_debugfs_root;
 /* geometry.c */
 int mslab_calculate_geometry(struct mslab_cache *s, unsigned int size,
 			     unsigned int align);
+int mslab_calculate_layout(struct mslab_cache *s, struct mslab_layout *l,
+			   slab_flags_t debug);
+void mslab_set_tunables(struct mslab_cache *s);
 unsigned int mslab_calculate_alignment(slab_flags_t flags, unsigned int align,
 				       unsigned int size);
 int mslab_calculate_order(unsigned int size);
 
 /* slab.c */
-struct mslab_slab *mslab_new_slab(struct mslab_cache *s, gfp_t flags,
+struct mslab_slab *mslab_new_slab(struct mslab_cache *s,
+				  struct mslab_layout *l, gfp_t flags,
 				  int node);
 void mslab_discard_slab(struct mslab_cache *s, struct mslab_slab *slab);
 int mslab_slab_init(void);
@@ -457,7 +515,7 @@ void mslab_slab_exit(void);
 
 /* alloc.c: the slab front end's allocation and free paths */
 void *mslab_alloc_caller(struct mslab_cache *s, gfp_t gfpflags, int node,
-			 unsigned long addr);
+			 unsigned int orig_size, unsigned long addr);
 void mslab_init_cpu_slabs(struct mslab_cache *s);
 void *mslab_slab_alloc_slow(struct mslab_cache *s, gfp_t gfpflags, int node,
 			    struct mslab_cpu *c);
@@ -481,7 +539,7 @@ void mslab_free_bulk(struct mslab_cache *s, size_t size, void **p,
 		     bool user, unsigned long addr);
 
 /* cpu.c: flushing CPUs' slabs, CPU hotplug */
-void mslab_flush_all(struct mslab_cache *s);
+void mslab_flush_all(struct mslab_cache *s, bool every_cpu);
 void mslab_flush_cpu(struct mslab_cache *s, unsigned int cpu);
 int mslab_cpu_init(void);
 void mslab_cpu_exit(void);
@@ -489,10 +547,26 @@ void mslab_cpu_exit(void);
 /* hardening.c */
 extern bool mslab_hardened;
 extern bool mslab_random_freelist;
-int mslab_hardening_init(struct mslab_cache *s);
-void mslab_hardening_free(struct mslab_cache *s);
-void *mslab_shuffle_freelist(struct mslab_cache *s, void *base,
+void mslab_hardening_init(struct mslab_cache *s);
+int mslab_layout_randomize(struct mslab_cache *s, struct mslab_layout *l);
+void *mslab_shuffle_freelist(const struct mslab_layout *l, void *base,
 			     unsigned int objects);
+
+/* layout.c: debug layouts, switching debugging at run time */
+static inline unsigned int mslab_layout_index(slab_flags_t flags)
+{
+	return (flags & SLAB_CONSISTENCY_CHECKS ? 1 : 0) |
+	       (flags & SLAB_RED_ZONE ? 2 : 0) |
+	       (flags & SLAB_POISON ? 4 : 0) |
+	       (flags & SLAB_STORE_USER ? 8 : 0);
+}
+
+int mslab_layouts_init(struct mslab_cache *s);
+void mslab_layouts_free(struct mslab_cache *s);
+int mslab_cache_set_debug(struct mslab_cache *s, slab_flags_t mask,
+			  slab_flags_t set);
+int mslab_layouts_show(struct mslab_cache *s, char *buf);
+unsigned int mslab_max_objects(struct mslab_cache *s);
 
 /* traces.c */
 void mslab_debugfs_add_traces(struct mslab_cache *s, struct dentry *dir);
@@ -530,49 +604,63 @@ bool mslab_count_kunit_error(void);
 
 /* debug.c: SLUB's debugging (red zones, poisoning, owner tracking, checks) */
 
-/*
- * The flags that make a cache a debug cache (SLUB's SLAB_DEBUG_FLAGS less
- * SLAB_TRACE, which mslab does not implement). A debug cache has no cpu
- * slabs and no sheaves: every allocation and free goes through debug.c
- * under the node's list_lock, as SLUB's debug caches do.
- */
 /* Set with SLAB_POISON when the objects themselves are poisoned (SLUB's). */
 #define MSLAB_OBJECT_POISON __SLAB_FLAG_BIT(_SLAB_OBJECT_POISON)
 
+/*
+ * The flags that make a cache a debug cache (SLUB's SLAB_DEBUG_FLAGS less
+ * SLAB_TRACE, which mslab does not implement). While a cache has any, it
+ * uses no cpu slab and no sheaf: every allocation goes through debug.c,
+ * and so does every free of an object of a debug slab (one built with a
+ * debug layout), under the node's list_lock, as SLUB's debug caches do.
+ */
 #define MSLAB_DEBUG_FLAGS (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | \
 			   SLAB_POISON | SLAB_STORE_USER)
 
+/* Is debugging on for new objects: do allocations go through debug.c? */
 static inline bool mslab_cache_debug(const struct mslab_cache *s)
 {
-	return unlikely(s->flags & MSLAB_DEBUG_FLAGS);
+	return unlikely(READ_ONCE(s->flags) & MSLAB_DEBUG_FLAGS);
+}
+
+/* Are a slab's objects handled by debug.c (under the node's list_lock)? */
+static inline bool mslab_slab_debug(const struct mslab_slab *slab)
+{
+	return unlikely(slab->layout->flags & MSLAB_DEBUG_FLAGS);
+}
+
+/* Do objects go through the CPUs' sheaves? Not while debugging is on. */
+static inline bool mslab_use_sheaves(const struct mslab_cache *s)
+{
+	return s->sheaf_capacity && !mslab_cache_debug(s);
 }
 
 /* Is the free pointer after the object rather than inside it? */
-static inline bool mslab_freeptr_outside_object(const struct mslab_cache *s)
+static inline bool mslab_freeptr_outside_object(const struct mslab_layout *l)
 {
-	return s->offset >= s->inuse;
+	return l->offset >= l->inuse;
 }
 
 /* Offset of the owner tracks: past the free pointer if it follows. */
-static inline unsigned int mslab_info_end(const struct mslab_cache *s)
+static inline unsigned int mslab_info_end(const struct mslab_layout *l)
 {
-	if (mslab_freeptr_outside_object(s))
-		return s->inuse + sizeof(void *);
-	return s->inuse;
+	if (mslab_freeptr_outside_object(l))
+		return l->inuse + sizeof(void *);
+	return l->inuse;
 }
 
 /* Bytes of the metadata that SLAB_STORE_USER adds (two tracks). */
 unsigned int mslab_track_size(void);
-int mslab_debug_cache_init(struct mslab_cache *s);
+void mslab_debug_layout_init(const struct mslab_layout *l);
 void mslab_debug_init_slab(struct mslab_cache *s, struct mslab_slab *slab);
-void mslab_debug_init_object(struct mslab_cache *s, void *object);
-void *mslab_debug_alloc(struct mslab_cache *s, gfp_t gfpflags, int node,
-			unsigned int orig_size, unsigned long addr);
+void *mslab_debug_alloc(struct mslab_cache *s, struct mslab_layout *l,
+			gfp_t gfpflags, int node, unsigned int orig_size,
+			unsigned long addr);
 void mslab_debug_free(struct mslab_cache *s, struct mslab_slab *slab,
 		      void *head, void *tail, int cnt, unsigned long addr,
 		      bool user);
 int mslab_validate_cache(struct mslab_cache *s);
-void mslab_debug_track(struct mslab_cache *s, void *object, bool alloc,
+void mslab_debug_track(struct mslab_slab *slab, void *object, bool alloc,
 		       unsigned long *addr, unsigned int *handle, int *cpu,
 		       int *pid, unsigned long *when);
 void mslab_debug_free_map(struct mslab_cache *s, struct mslab_slab *slab,
@@ -654,6 +742,7 @@ struct mslab_node_state {
 	unsigned long nr_slabs, objects, inuse;
 	unsigned long hist[MSLAB_FILL_BUCKETS];
 	unsigned long nr_partial;	/* slabs on the partial list */
+	unsigned long nr_retired;	/* slabs on the retired list */
 	unsigned long room;		/* entries of @partial */
 	struct mslab_slab_fill *partial;
 };
@@ -688,32 +777,33 @@ void mslab_slabinfo_show(struct seq_file *m, struct mslab_cache *s);
  * so an overflow or use-after-free write cannot plant a chosen pointer, and
  * a leaked one does not reveal a heap address.
  */
-static inline unsigned long mslab_freeptr_key(const struct mslab_cache *s,
+static inline unsigned long mslab_freeptr_key(const struct mslab_layout *l,
 					      void *ptr_addr)
 {
-	return s->random ^ swab((unsigned long)ptr_addr);
+	return l->random ^ swab((unsigned long)ptr_addr);
 }
 
 /* SLUB's get_freepointer(): the next free object after @object. */
-static inline void *mslab_get_freepointer(struct mslab_cache *s, void *object)
+static inline void *mslab_get_freepointer(const struct mslab_layout *l,
+					  void *object)
 {
-	void **ptr_addr = object + s->offset;
+	void **ptr_addr = object + l->offset;
 	unsigned long v = (unsigned long)*ptr_addr;
 
-	if (s->random)
-		v ^= mslab_freeptr_key(s, ptr_addr);
+	if (l->random)
+		v ^= mslab_freeptr_key(l, ptr_addr);
 	return (void *)v;
 }
 
 /* SLUB's set_freepointer(). */
-static inline void mslab_set_freepointer(struct mslab_cache *s, void *object,
-					 void *fp)
+static inline void mslab_set_freepointer(const struct mslab_layout *l,
+					 void *object, void *fp)
 {
-	void **ptr_addr = object + s->offset;
+	void **ptr_addr = object + l->offset;
 	unsigned long v = (unsigned long)fp;
 
-	if (s->random)
-		v ^= mslab_freeptr_key(s, ptr_addr);
+	if (l->random)
+		v ^= mslab_freeptr_key(l, ptr_addr);
 	*ptr_addr = (void *)v;
 }
 
@@ -753,13 +843,13 @@ static __always_inline struct mslab_slab *mslab_virt_to_slab(const void *x)
 
 /**
  * mslab_obj_in_slab() - is @obj the start of an object of @slab?
- * @s: the slab's cache
+ * @l: the slab's layout (the caller may know it without a load)
  * @slab: the slab
  * @obj: address to check
  *
  * Return: true when @obj is exactly the start of one of the slab's objects.
  */
-static __always_inline bool mslab_obj_in_slab(struct mslab_cache *s,
+static __always_inline bool mslab_obj_in_slab(const struct mslab_layout *l,
 					      struct mslab_slab *slab,
 					      const void *obj)
 {
@@ -767,10 +857,18 @@ static __always_inline bool mslab_obj_in_slab(struct mslab_cache *s,
 	unsigned int idx;
 
 	if (unlikely(obj < slab->base ||
-		     off >= (unsigned long)slab->objects * s->size))
+		     off >= (unsigned long)slab->objects * l->size))
 		return false;
-	idx = reciprocal_divide(off, s->reciprocal_size);
-	return (unsigned long)idx * s->size == off;
+	idx = reciprocal_divide(off, l->reciprocal_size);
+	return (unsigned long)idx * l->size == off;
+}
+
+/* The index of an object of @slab. */
+static inline unsigned int mslab_obj_index(struct mslab_slab *slab,
+					   const void *obj)
+{
+	return reciprocal_divide(obj - slab->base,
+				 slab->layout->reciprocal_size);
 }
 
 /*
@@ -785,11 +883,24 @@ static inline unsigned long mslab_next_tid(unsigned long tid)
 	return tid + MSLAB_TID_STEP;
 }
 
-static inline void mslab_add_partial(struct mslab_node *n,
+/*
+ * Put a slab with free objects on its node's partial list, or on the
+ * retired list when its layout is no longer the cache's current one. Under
+ * list_lock, which layout.c also holds to sort the lists after a switch, so
+ * no slab of another layout stays on a partial list.
+ */
+static inline void mslab_add_partial(struct mslab_cache *s,
+				     struct mslab_node *n,
 				     struct mslab_slab *slab,
 				     enum mslab_stat_item tail)
 {
 	lockdep_assert_held(&n->list_lock);
+	if (unlikely(slab->layout != READ_ONCE(s->layout))) {
+		list_add_tail(&slab->slab_list, &n->retired);
+		n->nr_retired++;
+		slab->retired = true;
+		return;
+	}
 	n->nr_partial++;
 	if (tail == DEACTIVATE_TO_TAIL)
 		list_add_tail(&slab->slab_list, &n->partial);
@@ -798,13 +909,38 @@ static inline void mslab_add_partial(struct mslab_node *n,
 	slab->on_node_partial = true;
 }
 
+/*
+ * Should an empty slab stay on its node for reuse? Only up to min_partial
+ * slabs, and only of the current layout: a retired slab goes back to the
+ * buddy allocator once empty. Under list_lock, or a racy guess.
+ */
+static inline bool mslab_keep_empty(struct mslab_cache *s,
+				    struct mslab_node *n,
+				    struct mslab_slab *slab)
+{
+	return slab->layout == READ_ONCE(s->layout) &&
+	       n->nr_partial < READ_ONCE(s->min_partial);
+}
+
+/* Take a slab off its node's partial or retired list. */
 static inline void mslab_remove_partial(struct mslab_node *n,
 					struct mslab_slab *slab)
 {
 	lockdep_assert_held(&n->list_lock);
 	list_del(&slab->slab_list);
+	if (unlikely(slab->retired)) {
+		slab->retired = false;
+		n->nr_retired--;
+		return;
+	}
 	slab->on_node_partial = false;
 	n->nr_partial--;
+}
+
+/* Is the slab on one of its node's lists (under list_lock)? */
+static inline bool mslab_on_node_list(const struct mslab_slab *slab)
+{
+	return slab->on_node_partial || slab->retired;
 }
 
 /* A snapshot of a slab's freelist and counters, for building an update. */

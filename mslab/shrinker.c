@@ -42,7 +42,7 @@ static unsigned long reclaimable_pages(struct mslab_cache *s)
 		if (n)	/* An estimate is all count_objects() needs. */
 			slabs += data_race(n->nr_partial); /* racy peek */
 	}
-	return slabs << mslab_oo_order(s->oo);
+	return slabs << mslab_oo_order(READ_ONCE(s->layout)->oo);
 }
 
 static unsigned long mslab_shrink_count(struct shrinker *shrink,
@@ -73,7 +73,7 @@ static unsigned long mslab_shrink_scan(struct shrinker *shrink,
 		return SHRINK_STOP;
 	}
 	list_for_each_entry(s, &mslab_caches, list) {
-		mslab_flush_all(s);
+		mslab_flush_all(s, false);
 		mslab_shrink_nodes(s);
 	}
 	mutex_unlock(&mslab_mutex);

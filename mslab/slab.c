@@ -49,8 +49,10 @@ static struct page *alloc_slab_page(gfp_t flags, int node, unsigned int order)
  * Allocate the pages of a new slab: the preferred order first, quietly and
  * without retrying hard; the minimum order (one object) if that fails.
  */
-static struct page *allocate_slab_pages(struct mslab_cache *s, gfp_t flags,
-					int node, struct mslab_oo *oo)
+static struct page *allocate_slab_pages(struct mslab_cache *s,
+					struct mslab_layout *l,
+					gfp_t flags, int node,
+					struct mslab_oo *oo)
 {
 	struct page *page = NULL;
 	gfp_t alloc_gfp;
@@ -59,15 +61,15 @@ static struct page *allocate_slab_pages(struct mslab_cache *s, gfp_t flags,
 	if (should_fail(&mslab_fail_slab))
 		return NULL;
 
-	*oo = s->oo;
+	*oo = l->oo;
 	alloc_gfp = flags;
-	if (mslab_oo_order(s->oo) > mslab_oo_order(s->min))
+	if (mslab_oo_order(l->oo) > mslab_oo_order(l->min))
 		alloc_gfp = (flags | __GFP_NOWARN | __GFP_NORETRY) &
 			    ~__GFP_NOFAIL;
 	if (!should_fail(&mslab_fail_order))
 		page = alloc_slab_page(alloc_gfp, node, mslab_oo_order(*oo));
 	if (unlikely(!page)) {
-		*oo = s->min;
+		*oo = l->min;
 		page = alloc_slab_page(flags, node, mslab_oo_order(*oo));
 		if (unlikely(!page))
 			return NULL;
@@ -82,7 +84,8 @@ static struct page *allocate_slab_pages(struct mslab_cache *s, gfp_t flags,
  * cache), and link them into a freelist: in address order, or in the
  * cache's random order.
  */
-static void *build_freelist(struct mslab_cache *s, void *base,
+static void *build_freelist(struct mslab_cache *s,
+			    const struct mslab_layout *l, void *base,
 			    unsigned int objects)
 {
 	void *p = base;
@@ -90,30 +93,33 @@ static void *build_freelist(struct mslab_cache *s, void *base,
 
 	if (s->ctor)
 		for (i = 0; i < objects; i++)
-			s->ctor(base + i * s->size);
-	/* A debug cache's free pointers may lie in the poison: link last. */
-	if (s->random_seq)
-		return mslab_shuffle_freelist(s, base, objects);
-	for (i = 0; i < objects; i++, p += s->size)
-		mslab_set_freepointer(s, p, i + 1 < objects ? p + s->size : NULL);
+			s->ctor(base + i * l->size);
+	/* A debug slab's free pointers may lie in the poison: link last. */
+	if (l->random_seq)
+		return mslab_shuffle_freelist(l, base, objects);
+	for (i = 0; i < objects; i++, p += l->size)
+		mslab_set_freepointer(l, p, i + 1 < objects ? p + l->size : NULL);
 	return base;
 }
 
 /**
  * mslab_new_slab() - allocate and populate a new slab
  * @s: the cache
+ * @l: the layout of the slab: &s->plain or one of s->layouts[]
  * @flags: gfp flags of the allocation that needs the slab
  * @node: preferred node, or NUMA_NO_NODE
  *
- * The slab comes back frozen with all objects in use, its freelist in
+ * A plain slab comes back frozen with all objects in use, its freelist in
  * slab->freelist for the caller to take: the state of a new cpu slab. A
- * debug cache's slab (which never becomes a cpu slab) comes back unfrozen
- * with no object in use, its objects red-zoned and poisoned.
+ * debug slab (which never becomes a cpu slab) comes back unfrozen with no
+ * object in use, its objects red-zoned and poisoned.
  *
  * Context: may sleep if @flags allow it; no mslab lock held.
  * Return: the slab, or NULL when no memory could be had.
  */
-struct mslab_slab *mslab_new_slab(struct mslab_cache *s, gfp_t flags, int node)
+struct mslab_slab *mslab_new_slab(struct mslab_cache *s,
+				  struct mslab_layout *l, gfp_t flags,
+				  int node)
 {
 	struct mslab_slab *slab;
 	struct mslab_node *n;
@@ -129,18 +135,19 @@ struct mslab_slab *mslab_new_slab(struct mslab_cache *s, gfp_t flags, int node)
 	if (unlikely(!slab))
 		return NULL;
 
-	page = allocate_slab_pages(s, flags, node, &oo);
+	page = allocate_slab_pages(s, l, flags, node, &oo);
 	if (unlikely(!page)) {
 		kmem_cache_free(mslab_slab_desc_cache, slab);
 		return NULL;
 	}
 
 	slab->cache = s;
-	slab->base = page_address(page) + s->red_left_pad;
+	slab->layout = l;
+	slab->base = page_address(page) + l->red_left_pad;
 	slab->order = mslab_oo_order(oo);
 	slab->node = page_to_nid(page);
 	slab->objects = mslab_oo_objects(oo);
-	if (mslab_cache_debug(s)) {
+	if (mslab_slab_debug(slab)) {
 		mslab_debug_init_slab(s, slab);
 		slab->inuse = 0;
 		slab->frozen = 0;
@@ -148,7 +155,7 @@ struct mslab_slab *mslab_new_slab(struct mslab_cache *s, gfp_t flags, int node)
 		slab->inuse = slab->objects;
 		slab->frozen = 1;
 	}
-	slab->freelist = build_freelist(s, slab->base, slab->objects);
+	slab->freelist = build_freelist(s, l, slab->base, slab->objects);
 #ifndef MSLAB_HAVE_CMPXCHG_DOUBLE
 	spin_lock_init(&slab->lock);
 #endif
@@ -161,6 +168,7 @@ struct mslab_slab *mslab_new_slab(struct mslab_cache *s, gfp_t flags, int node)
 	list_add(&slab->all_list, &n->all_slabs);
 	spin_unlock_irqrestore(&n->list_lock, irqflags);
 	atomic_long_inc(&n->nr_slabs);
+	atomic_long_inc(&l->nr_slabs);
 	atomic_long_add(slab->objects, &n->total_objects);
 	atomic_long_add(1L << slab->order, &mslab_pages_held);
 	mslab_stat(s, ALLOC_SLAB);
@@ -205,6 +213,7 @@ void mslab_discard_slab(struct mslab_cache *s, struct mslab_slab *slab)
 	list_del(&slab->all_list);
 	spin_unlock_irqrestore(&n->list_lock, flags);
 	atomic_long_dec(&n->nr_slabs);
+	atomic_long_dec(&slab->layout->nr_slabs);
 	atomic_long_sub(slab->objects, &n->total_objects);
 	mslab_stat(s, FREE_SLAB);
 

@@ -86,7 +86,7 @@ static long snapshot_this_cpu(void *arg)
 		fill_of(&cs->cpu_slab, slab);
 		/* Only this CPU changes its freelist; bounded if corrupted. */
 		for (p = c->freelist; p && free < cs->cpu_slab.objects;
-		     p = mslab_get_freepointer(s, p))
+		     p = mslab_get_freepointer(&s->plain, p))
 			free++;
 		cs->cpu_free = free;
 		/* inuse counts what the CPU took: users' objects and ours. */
@@ -150,6 +150,7 @@ static int snapshot_node(struct mslab_state *st, struct mslab_node *n,
 	}
 	if (ns->nr_partial > ns->room)
 		ret = -EAGAIN;
+	ns->nr_retired = n->nr_retired;
 	spin_unlock_irqrestore(&n->list_lock, flags);
 	return ret;
 }
@@ -277,11 +278,12 @@ static void print_hist_line(struct seq_file *m, const char *name,
 void mslab_state_print(struct seq_file *m, const struct mslab_state *st)
 {
 	const struct mslab_cache *s = st->s;
+	const struct mslab_layout *l = READ_ONCE(s->layout);
 	int cpu, node, b, i;
 
 	seq_printf(m, "cache %s: object_size %u slab_size %u objs_per_slab %u order %u\n",
-		   s->name, s->object_size, s->size, mslab_oo_objects(s->oo),
-		   mslab_oo_order(s->oo));
+		   s->name, s->object_size, l->size, mslab_oo_objects(l->oo),
+		   mslab_oo_order(l->oo));
 	seq_printf(m, "tunables: min_partial %lu cpu_partial %u cpu_partial_slabs %u\n",
 		   READ_ONCE(s->min_partial), READ_ONCE(s->cpu_partial),
 		   READ_ONCE(s->cpu_partial_slabs));
@@ -319,9 +321,9 @@ void mslab_state_print(struct seq_file *m, const struct mslab_state *st)
 		const struct mslab_node_state *ns = &st->nodes[node];
 		unsigned long shown = min(ns->nr_partial, ns->room);
 
-		seq_printf(m, "node%d slabs %lu objects %lu inuse %lu partial %lu\n",
+		seq_printf(m, "node%d slabs %lu objects %lu inuse %lu partial %lu retired %lu\n",
 			   node, ns->nr_slabs, ns->objects, ns->inuse,
-			   ns->nr_partial);
+			   ns->nr_partial, ns->nr_retired);
 		for (i = 0; i < shown; i++) {
 			if (i % STATE_PER_LINE == 0)
 				seq_printf(m, "node%d partial", node);
@@ -358,7 +360,8 @@ EXPORT_SYMBOL_IF_KUNIT(mslab_state_print);
  * @n: the node
  *
  * Context: takes n->list_lock.
- * Return: the sum of objects - inuse over the node partial list.
+ * Return: the sum of objects - inuse over the node partial and retired
+ * lists.
  */
 unsigned long mslab_count_partial_free(struct mslab_node *n)
 {
@@ -367,6 +370,8 @@ unsigned long mslab_count_partial_free(struct mslab_node *n)
 
 	spin_lock_irqsave(&n->list_lock, flags);
 	list_for_each_entry(slab, &n->partial, slab_list)
+		x += slab->objects - mslab_slab_inuse(slab);
+	list_for_each_entry(slab, &n->retired, slab_list)
 		x += slab->objects - mslab_slab_inuse(slab);
 	spin_unlock_irqrestore(&n->list_lock, flags);
 	return x;
@@ -396,8 +401,8 @@ void mslab_slabinfo_get(struct mslab_cache *s, struct mslab_slabinfo *info)
 	}
 	info->active_objs = info->num_objs - min(nr_free, info->num_objs);
 	info->active_slabs = info->num_slabs;
-	info->objects_per_slab = mslab_oo_objects(s->oo);
-	info->cache_order = mslab_oo_order(s->oo);
+	info->objects_per_slab = mslab_oo_objects(READ_ONCE(s->layout)->oo);
+	info->cache_order = mslab_oo_order(READ_ONCE(s->layout)->oo);
 }
 EXPORT_SYMBOL_IF_KUNIT(mslab_slabinfo_get);
 
@@ -428,7 +433,8 @@ void mslab_slabinfo_show(struct seq_file *m, struct mslab_cache *s)
 
 	mslab_slabinfo_get(s, &info);
 	seq_printf(m, "%-17s %6lu %6lu %6u %4u %4d",
-		   s->name, info.active_objs, info.num_objs, s->size,
+		   s->name, info.active_objs, info.num_objs,
+		   READ_ONCE(s->layout)->size,
 		   info.objects_per_slab, 1 << info.cache_order);
 	seq_printf(m, " : tunables %4u %4u %4u", 0, 0, 0);
 	seq_printf(m, " : slabdata %6lu %6lu %6lu", info.active_slabs,

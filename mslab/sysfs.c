@@ -49,9 +49,10 @@ static DEFINE_MUTEX(mslab_tunables_lock);
 
 /* === Geometry and tunables ============================================== */
 
+/* Geometry files show the layout new slabs get: see also "layouts". */
 static ssize_t slab_size_show(struct mslab_cache *s, char *buf)
 {
-	return sysfs_emit(buf, "%u\n", s->size);
+	return sysfs_emit(buf, "%u\n", READ_ONCE(s->layout)->size);
 }
 MSLAB_ATTR_RO(slab_size);
 
@@ -63,13 +64,13 @@ MSLAB_ATTR_RO(object_size);
 
 static ssize_t objs_per_slab_show(struct mslab_cache *s, char *buf)
 {
-	return sysfs_emit(buf, "%u\n", mslab_oo_objects(s->oo));
+	return sysfs_emit(buf, "%u\n", mslab_oo_objects(READ_ONCE(s->layout)->oo));
 }
 MSLAB_ATTR_RO(objs_per_slab);
 
 static ssize_t order_show(struct mslab_cache *s, char *buf)
 {
-	return sysfs_emit(buf, "%u\n", mslab_oo_order(s->oo));
+	return sysfs_emit(buf, "%u\n", mslab_oo_order(READ_ONCE(s->layout)->oo));
 }
 MSLAB_ATTR_RO(order);
 
@@ -116,11 +117,11 @@ static ssize_t cpu_partial_store(struct mslab_cache *s, const char *buf,
 	mutex_lock(&mslab_tunables_lock);
 	WRITE_ONCE(s->cpu_partial, objects);
 	WRITE_ONCE(s->cpu_partial_slabs,
-		   DIV_ROUND_UP(objects * 2, mslab_oo_objects(s->oo)));
+		   DIV_ROUND_UP(objects * 2, mslab_oo_objects(s->plain.oo)));
 	mutex_unlock(&mslab_tunables_lock);
 	/* As SLUB: apply the new limit to what the CPUs hold now. */
 	cpus_read_lock();
-	mslab_flush_all(s);
+	mslab_flush_all(s, false);
 	cpus_read_unlock();
 	return length;
 }
@@ -202,12 +203,53 @@ MSLAB_FLAG_ATTR(hwcache_align, SLAB_HWCACHE_ALIGN);
 MSLAB_FLAG_ATTR(reclaim_account, SLAB_RECLAIM_ACCOUNT);
 MSLAB_FLAG_ATTR(destroy_by_rcu, SLAB_TYPESAFE_BY_RCU);
 MSLAB_FLAG_ATTR(cache_dma, SLAB_CACHE_DMA);
-/* The debug flags, as created; SLAB_TRACE is refused, so trace reads 0. */
-MSLAB_FLAG_ATTR(sanity_checks, SLAB_CONSISTENCY_CHECKS);
+/* SLAB_TRACE is refused, so trace reads 0. */
 MSLAB_FLAG_ATTR(trace, SLAB_TRACE);
-MSLAB_FLAG_ATTR(red_zone, SLAB_RED_ZONE);
-MSLAB_FLAG_ATTR(poison, SLAB_POISON);
-MSLAB_FLAG_ATTR(store_user, SLAB_STORE_USER);
+
+/*
+ * The debug flags in force for new slabs, "1" or "0". Unlike SLUB's,
+ * writable: "1" or "0" switches the flag for new slabs (layout.c), while
+ * live objects keep the checks they were allocated with.
+ */
+#define MSLAB_DEBUG_ATTR(_name, _flag)					\
+static const slab_flags_t _name##_flag = (_flag);			\
+									\
+static ssize_t _name##_show(struct mslab_cache *s, char *buf)		\
+{									\
+	return sysfs_emit(buf, "%d\n",					\
+			  !!(READ_ONCE(s->flags) & _name##_flag));	\
+}									\
+									\
+static ssize_t _name##_store(struct mslab_cache *s, const char *buf,	\
+			     size_t length)				\
+{									\
+	return debug_flag_store(s, _name##_flag, buf, length);		\
+}									\
+MSLAB_ATTR(_name)
+
+static ssize_t debug_flag_store(struct mslab_cache *s, slab_flags_t flag,
+				const char *buf, size_t length)
+{
+	unsigned long on;
+	int err;
+
+	err = mslab_parse_ulong(buf, 1, &on);
+	if (!err)
+		err = mslab_cache_set_debug(s, flag, on ? flag : 0);
+	return err ?: length;
+}
+
+MSLAB_DEBUG_ATTR(sanity_checks, SLAB_CONSISTENCY_CHECKS);
+MSLAB_DEBUG_ATTR(red_zone, SLAB_RED_ZONE);
+MSLAB_DEBUG_ATTR(poison, SLAB_POISON);
+MSLAB_DEBUG_ATTR(store_user, SLAB_STORE_USER);
+
+/* Slabs per layout: which debugging the cache's slabs were built with. */
+static ssize_t layouts_show(struct mslab_cache *s, char *buf)
+{
+	return mslab_layouts_show(s, buf);
+}
+MSLAB_ATTR_RO(layouts);
 
 static ssize_t validate_show(struct mslab_cache *s, char *buf)
 {
@@ -215,7 +257,7 @@ static ssize_t validate_show(struct mslab_cache *s, char *buf)
 }
 
 /*
- * "1" checks every slab of a debug cache, reporting in the log; as SLUB,
+ * "1" checks every debug slab of the cache, reporting in the log; as SLUB,
  * -EINVAL for anything else and for a cache without debugging.
  */
 static ssize_t validate_store(struct mslab_cache *s, const char *buf,
@@ -367,7 +409,7 @@ static ssize_t slabs_cpu_partial_show(struct mslab_cache *s, char *buf)
 			slabs[cpu] = chain_slabs_racy(slab);
 	}
 	rcu_read_unlock();
-	len = mslab_emit_cpu_partial(buf, mslab_oo_objects(s->oo), slabs,
+	len = mslab_emit_cpu_partial(buf, mslab_oo_objects(s->plain.oo), slabs,
 				     cpu_online_mask);
 	kfree(slabs);
 	return len;
@@ -478,6 +520,7 @@ static struct attribute *mslab_attrs[] = {
 	&red_zone_attr.attr,
 	&poison_attr.attr,
 	&store_user_attr.attr,
+	&layouts_attr.attr,
 	&validate_attr.attr,
 	&slabs_cpu_partial_attr.attr,
 	&slabs_attr.attr,

@@ -124,6 +124,10 @@ static void collect(struct mslab_cache *s, bool alloc, struct loc_track *t,
 		list_for_each_entry(slab, &n->all_slabs, all_list) {
 			unsigned int i;
 
+			/* Only slabs built with owner tracking have tracks. */
+			if (!(slab->layout->flags & SLAB_STORE_USER) ||
+			    slab->corrupt)
+				continue;
 			mslab_debug_free_map(s, slab, map);
 			for (i = 0; i < slab->objects; i++) {
 				unsigned long addr, when;
@@ -132,7 +136,8 @@ static void collect(struct mslab_cache *s, bool alloc, struct loc_track *t,
 
 				if (test_bit(i, map))
 					continue;
-				mslab_debug_track(s, slab->base + i * s->size,
+				mslab_debug_track(slab, slab->base +
+						  i * slab->layout->size,
 						  alloc, &addr, &handle, &cpu,
 						  &pid, &when);
 				add_location(t, addr, handle, cpu, pid, when,
@@ -183,7 +188,7 @@ static int traces_show(struct seq_file *seq, bool alloc)
 	struct loc_track t = { };
 	unsigned long *map, i;
 
-	map = bitmap_alloc(mslab_oo_objects(s->max), GFP_KERNEL);
+	map = bitmap_alloc(mslab_max_objects(s), GFP_KERNEL);
 	if (!map || !alloc_loc_track(&t, 16)) {
 		bitmap_free(map);
 		return -ENOMEM;
@@ -214,13 +219,12 @@ DEFINE_SHOW_ATTRIBUTE(free_traces);
 
 /**
  * mslab_debugfs_add_traces() - the trace files of a cache's directory
- * @s: the cache; nothing is added without SLAB_STORE_USER
+ * @s: the cache; its slabs with owner tracking are listed, which it may
+ *     get at any time (store_user in sysfs), so the files are always there
  * @dir: /sys/kernel/debug/mslab/<cache>/
  */
 void mslab_debugfs_add_traces(struct mslab_cache *s, struct dentry *dir)
 {
-	if (!(s->flags & SLAB_STORE_USER))
-		return;
 	debugfs_create_file("alloc_traces", 0400, dir, s, &alloc_traces_fops);
 	debugfs_create_file("free_traces", 0400, dir, s, &free_traces_fops);
 }
