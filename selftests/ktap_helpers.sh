@@ -99,7 +99,7 @@ ktap_finished() {
 
 # Kernel reports in the log, as scripts/lib.sh's MSLAB_SPLAT_RE finds them in
 # the console: mark the log before an action, then list the reports since.
-KSFT_REPORT_RE='WARNING:|BUG:|BUG [^ ]+:|Oops:|KASAN:|UBSAN:|general protection fault|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|Call Trace:|kernel BUG at|list_add corruption|list_del corruption'
+KSFT_REPORT_RE='WARNING:|BUG:|BUG [^ ]+( \([^)]*\))?:|Oops:|KASAN:|UBSAN:|general protection fault|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|Call Trace:|kernel BUG at|list_add corruption|list_del corruption'
 
 # ksft_dmesg_mark TAG: write a marker line into the kernel log.
 ksft_dmesg_mark() {
