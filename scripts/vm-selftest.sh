@@ -11,6 +11,10 @@
 # gives the counts recorded for check.sh. A VM that panicked, hung, timed out
 # or logged a kernel report adds a failure, and so does a run in which no
 # test passed or failed. This is the SMP twin of scripts/kunit.sh.
+#
+# First, on the host, selftests/kernel_reports_test.sh checks the kernel-report
+# check itself (mslab_splats, and the expected-reports windows); its points
+# count with the VM's.
 set -euo pipefail
 
 . "$(dirname "$0")/lib.sh"
@@ -21,6 +25,10 @@ logdir="$MSLAB_RESULTS"
 mkdir -p "$logdir"
 build_log="$logdir/selftest-build.log"
 log_file="$logdir/selftest-console.log"
+host_log="$logdir/selftest-host.log"
+
+bash "$MSLAB_ROOT/selftests/kernel_reports_test.sh" >"$host_log" 2>&1 || true
+cat "$host_log"
 
 mslab_build_vm_modules "$obj" "$build_log" || {
 	cat "$build_log" >&2
@@ -83,6 +91,18 @@ fi
 	log "vm-run.sh failed (exit $vm_rc): see $logdir/selftest-vm.out"
 	problems=$((problems + 1))
 }
+
+# Add the host-side points (kernel_reports_test.sh), after the check that
+# the VM ran a test; no Totals line is a failure.
+if grep -a -q '^# Totals: ' "$host_log"; then
+	read -r hp hf hs < <(grep -a '^# Totals: ' "$host_log" | tail -n 1 | counts)
+	passed=$((passed + hp))
+	failed=$((failed + hf))
+	skipped=$((skipped + hs))
+else
+	log "kernel_reports_test.sh printed no summary: see $host_log"
+	problems=$((problems + 1))
+fi
 
 failed=$((failed + problems))
 mslab_record selftest "$passed" "$failed" "$skipped"

@@ -1,0 +1,213 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Selftest of mslab's leak reports, run as root in the QEMU VM
+# (scripts/vm-selftest.sh) under busybox sh. mslab_leaker.ko creates two
+# caches with owner tracking (SLAB_STORE_USER) and allocates their objects
+# in its function leaker_alloc():
+#
+#  rmmod mslab_leaker  destroys leak-destroyed with 3 objects live:
+#                      mslab_cache_destroy() reports "BUG leak-destroyed:
+#                      Objects remaining on mslab_cache_destroy()", each
+#                      object "Allocated in leaker_alloc+0x.../0x...
+#                      [mslab_leaker]" with its stack, and "3 objects
+#                      remaining; cache leaked"; leak-kept (never destroyed)
+#                      is not reported yet. Both caches stay in mslab, and
+#                      mslab's debugfs pages are exactly their slabs.
+#  rmmod mslab         reports leak-kept ("was not destroyed (2 objects in
+#                      use)", "BUG leak-kept: Objects remaining on
+#                      mslab_exit()") and frees both caches. mslab_leaker's
+#                      symbols are gone by then, so the sites print as bare
+#                      addresses: they must lie in leaker_alloc as
+#                      /proc/kallsyms placed it while the module was loaded.
+#                      leak-destroyed is not listed twice, and mslab unloads
+#                      with no page still held.
+#
+# Both rmmods run in expected-reports windows (ksft_expect_reports_begin in
+# ktap_helpers.sh), so mslab's BUG lines there do not fail the run; any
+# other kernel report does, in the windows or outside them.
+#
+# MSLAB_MODULES names the directory holding the modules (default /modules).
+
+DIR=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=selftests/ktap_helpers.sh
+. "$DIR/ktap_helpers.sh"
+
+MODULES=${MSLAB_MODULES:-/modules}
+SYSFS=/sys/kernel/mslab
+STATS=/sys/kernel/debug/mslab/stats
+# Keep in step with selftests/modules/mslab_leaker.c.
+DESTROYED_LIVE=3
+KEPT_LIVE=2
+# The allocation site as %pS prints it while mslab_leaker is loaded (GCC
+# may suffix a clone: leaker_alloc.constprop.0).
+SITE_RE='Allocated in leaker_alloc(\.[a-z]+\.[0-9]+)*\+0x[0-9a-f]+/0x[0-9a-f]+ \[mslab_leaker\] age='
+
+ktap_print_header
+ksft_require_mslab mslab mslab_leaker
+ktap_set_plan 18
+
+tag="mslab_leak-$$"
+win_destroy="leak-destroy-$$"
+win_unload="leak-unload-$$"
+tmp=${TMPDIR:-/tmp}/mslab_leak.$$
+mkdir -p "$tmp"
+
+# Leave no module behind for the next test, whatever failed.
+cleanup() {
+	for m in mslab_leaker mslab; do
+		[ -d "/sys/module/$m" ] && rmmod "$m" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+
+# stats_get NAME: the value on the line "NAME: N" of mslab's debugfs stats.
+stats_get() {
+	sed -n "s/^$1:[[:space:]]*//p" "$STATS"
+}
+
+# count RE FILE: the number of lines of FILE matching the ERE RE.
+count() {
+	grep -E -c "$1" "$2"
+}
+
+# section FILE CACHE: the lines of FILE from each "BUG CACHE:" report to the
+# line that ends it (the count line, another cache's report or unload line).
+section() {
+	awk -v c="$2" '
+		$0 ~ "mslab: BUG " c ": " { on = 1; print; next }
+		on && /mslab: (BUG |unload|mslab_cache_destroy )/ { on = 0 }
+		on' "$1"
+}
+
+# absent RE FILE: no line of FILE matches the basic RE.
+absent() {
+	! grep -q "$1" "$2"
+}
+
+# both CMD CMD: both shell commands succeed.
+both() {
+	eval "$1" && eval "$2"
+}
+
+# in_range "START END" N FILE: FILE holds N addresses, each in [START, END)
+# (16 hex digits each: compared as strings).
+in_range() {
+	awk -v range="$1" -v n="$2" '
+		BEGIN { split(range, r, " ") }
+		{ a = $1 ""; if (a < r[1] "" || a >= r[2] "") bad = 1 }
+		END { exit bad || NR != n }' "$3"
+}
+
+# Show a window's log when a check on it failed.
+dump_window() {
+	ktap_print_msg "kernel log of the window:"
+	sed 's/^/#   /' "$1"
+}
+
+ksft_dmesg_mark "$tag"
+
+ktap_test_result "insmod mslab.ko" insmod "$MODULES/mslab.ko"
+nkmalloc=$(ls -d "$SYSFS"/mslab-kmalloc-* 2>/dev/null | wc -l)
+pages0=$(stats_get pages)
+ktap_test_result "insmod mslab_leaker.ko" insmod "$MODULES/mslab_leaker.ko"
+ktap_test_result "leak-destroyed and leak-kept have owner tracking" \
+	test "$(cat $SYSFS/leak-destroyed/store_user 2>/dev/null)$(cat $SYSFS/leak-kept/store_user 2>/dev/null)" = 11
+
+# Where leaker_alloc lies, while mslab_leaker is loaded: from its address to
+# the next symbol of the module (16 hex digits, compared as strings).
+site=$(awk '$4 == "[mslab_leaker]" { a[n++] = $1 ""; if ($3 ~ /^leaker_alloc/) s = $1 "" }
+	END {
+		if (s == "" || s ~ /^0+$/)
+			exit
+		e = "ffffffffffffffff"
+		for (i = 0; i < n; i++)
+			if (a[i] > s && a[i] < e)
+				e = a[i]
+		print s, e
+	}' /proc/kallsyms)
+ktap_print_msg "leaker_alloc in /proc/kallsyms: ${site:-(addresses hidden)}"
+
+# --- mslab_cache_destroy() with live objects -------------------------------
+
+log1=$tmp/destroy.log
+ksft_expect_reports_begin "$win_destroy"
+rmmod mslab_leaker
+rc=$?
+ksft_expect_reports_end "$win_destroy"
+ksft_dmesg_window "$win_destroy" >"$log1"
+ktap_test_result "rmmod mslab_leaker (destroys leak-destroyed with objects live)" \
+	test "$rc" -eq 0
+
+section "$log1" leak-destroyed >"$tmp/destroyed"
+
+fails=$KTAP_CNT_FAIL
+ktap_test_result "the report names the cache and mslab_cache_destroy()" \
+	grep -q 'mslab: BUG leak-destroyed: Objects remaining on mslab_cache_destroy()' "$log1"
+ktap_test_result "the report counts $DESTROYED_LIVE objects remaining" \
+	grep -q "mslab: mslab_cache_destroy leak-destroyed: $DESTROYED_LIVE objects remaining; cache leaked" "$log1"
+ktap_test_result "it lists $DESTROYED_LIVE objects, each allocated in leaker_alloc [mslab_leaker]" \
+	test "$(count 'mslab: Object 0x' "$tmp/destroyed")" -eq "$DESTROYED_LIVE" -a \
+	     "$(count "$SITE_RE" "$tmp/destroyed")" -eq "$DESTROYED_LIVE"
+# stack_depot_print(): one indented "%pS" line per frame.
+ktap_test_result "each object's stack trace goes through leaker_alloc" \
+	test "$(count '^\[[ 0-9.]*\]  +leaker_alloc(\.[a-z]+\.[0-9]+)*\+0x[0-9a-f]+/0x[0-9a-f]+ \[mslab_leaker\]' "$tmp/destroyed")" -eq "$DESTROYED_LIVE"
+ktap_test_result "leak-kept is not reported while it is not destroyed" \
+	absent 'leak-kept' "$log1"
+[ "$KTAP_CNT_FAIL" -eq "$fails" ] || dump_window "$log1"
+
+# The leaked cache stays, and so does the undestroyed one, with their pages.
+pages=$(stats_get pages)
+held=0
+for c in leak-destroyed leak-kept; do
+	slabs=$(cut -d' ' -f1 "$SYSFS/$c/slabs" 2>/dev/null)
+	order=$(cat "$SYSFS/$c/order" 2>/dev/null)
+	held=$((held + ${slabs:-0} * (1 << ${order:-0})))
+done
+ktap_print_msg "debugfs: pages $pages0 before mslab_leaker, $pages after (its caches' slabs: $held); caches $(stats_get caches)"
+ktap_test_result "both caches stay, holding all the pages mslab gained" \
+	test "$(stats_get caches)" -eq $((nkmalloc + 2)) -a "$pages" -eq $((pages0 + held)) -a "$held" -gt 0
+
+# --- rmmod mslab with a cache left by a client ------------------------------
+
+log2=$tmp/unload.log
+ksft_expect_reports_begin "$win_unload"
+rmmod mslab
+rc=$?
+ksft_expect_reports_end "$win_unload"
+ksft_dmesg_window "$win_unload" >"$log2"
+ktap_test_result "rmmod mslab (with the two caches of mslab_leaker)" \
+	test "$rc" -eq 0
+
+section "$log2" leak-kept >"$tmp/kept"
+
+fails=$KTAP_CNT_FAIL
+ktap_test_result "unload reports leak-kept not destroyed, $KEPT_LIVE objects in use" \
+	grep -q "mslab: unload: cache leak-kept was not destroyed ($KEPT_LIVE objects in use)" "$log2"
+ktap_test_result "and lists them as objects remaining on mslab_exit()" \
+	test "$(count 'mslab: BUG leak-kept: Objects remaining on mslab_exit\(\)' "$log2")" -ge 1 -a \
+	     "$(count 'mslab: Object 0x' "$tmp/kept")" -eq "$KEPT_LIVE"
+# The sites, bare addresses now, inside [start, end) of leaker_alloc.
+if [ -z "$site" ]; then
+	ktap_test_skip "their allocation sites lie in leaker_alloc (/proc/kallsyms hides addresses)"
+else
+	sed -n 's/.*Allocated in 0x\([0-9a-f]*\) age=.*/\1/p' "$tmp/kept" >"$tmp/sites"
+	ktap_print_msg "sites in the report: $(tr '\n' ' ' <"$tmp/sites")"
+	ktap_test_result "their allocation sites lie in leaker_alloc" \
+		in_range "$site" "$KEPT_LIVE" "$tmp/sites"
+fi
+ktap_test_result "leak-destroyed is freed with its $DESTROYED_LIVE objects, not listed twice" \
+	both "grep -q 'mslab: unload: cache leak-destroyed .*($DESTROYED_LIVE objects in use)' '$log2'" \
+	     "! grep -q 'BUG leak-destroyed' '$log2'"
+ktap_test_result "mslab unloads with no page still held" \
+	both "grep -q 'mslab: unloaded' '$log2'" "! grep -q 'pages still accounted' '$log2'"
+[ "$KTAP_CNT_FAIL" -eq "$fails" ] || dump_window "$log2"
+
+ktap_test_result "/sys/kernel/mslab and /sys/kernel/debug/mslab are gone" \
+	test ! -e "$SYSFS" -a ! -e /sys/kernel/debug/mslab
+
+# Nothing but mslab's BUG lines in the windows, nothing at all outside.
+ksft_test_no_reports "$tag"
+
+cleanup
+ktap_finished
