@@ -41,11 +41,13 @@ CACHES="intro-small intro-big"
 CHURN=1000
 CYCLE_SECONDS=6
 
-# SLUB 6.12's slab_attrs[] that apply to mslab, and their modes.
+# SLUB 6.12's slab_attrs[] that apply to mslab, and their modes; mslab's
+# own (sheaf_capacity as SLUB 6.18's, layouts), and the debug flags, which
+# mslab can switch at run time.
 RO_ATTRS="slab_size object_size objs_per_slab order objects objects_partial
 	partial cpu_slabs slabs total_objects slabs_cpu_partial ctor aliases
 	align hwcache_align reclaim_account destroy_by_rcu cache_dma usersize
-	sanity_checks trace red_zone poison store_user sheaf_capacity"
+	trace sheaf_capacity layouts"
 STAT_ATTRS="alloc_fastpath alloc_slowpath free_fastpath free_slowpath
 	free_frozen free_add_partial free_remove_partial alloc_from_partial
 	alloc_slab alloc_refill alloc_node_mismatch free_slab cpuslab_flush
@@ -56,7 +58,7 @@ STAT_ATTRS="alloc_fastpath alloc_slowpath free_fastpath free_slowpath
 	sheaf_flush sheaf_refill sheaf_alloc sheaf_free barn_get barn_get_fail
 	barn_put barn_put_fail"
 RW_ATTRS="min_partial cpu_partial remote_node_defrag_ratio shrink validate
-	$STAT_ATTRS"
+	sanity_checks red_zone poison store_user $STAT_ATTRS"
 
 ktap_print_header
 
@@ -259,7 +261,7 @@ for c in $CACHES; do
 	live=$(truth_head "$c" live)
 	s_inuse=$(sed -n 's/^total: slabs [0-9]* objects [0-9]* inuse //p' "$state")
 	s_slabs=$(awk '$1 == "hist-all" { print $NF }' "$state")
-	s_part=$(awk '$1 ~ /^node[0-9]+$/ && $2 == "slabs" { s += $NF } END { print s + 0 }' "$state")
+	s_part=$(awk '$1 ~ /^node[0-9]+$/ && $2 == "slabs" { for (i = 3; i < NF; i++) if ($i == "partial") s += $(i + 1) } END { print s + 0 }' "$state")
 	s_sum=$(awk '$1 == "hist-all" { for (i = 2; i < NF; i++) s += $i } END { print s + 0 }' "$state")
 	ktap_print_msg "$c state: inuse $s_inuse, slabs $s_slabs (histogram sum $s_sum), node partial $s_part"
 	ktap_test_result "debugfs: $c state: inuse == live, histogram == slabs, partial lists == partial" \

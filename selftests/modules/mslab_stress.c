@@ -17,7 +17,10 @@
  * and hands a share to other threads through their mailboxes; a thread
  * frees what it finds in its own mailbox (remote frees: mostly objects of
  * slabs another CPU allocated from). Every object's pattern is checked
- * before it is freed.
+ * before it is freed. With @hold, init also allocates that many objects as
+ * the threads start and keeps them, checked and freed at the end: slabs
+ * from before a change made during the run (a debug switch through sysfs)
+ * stay in use meanwhile. A signal to insmod ends the run early.
  *
  * Then the threads are stopped, every object still held is freed, the
  * counts must match, and mslab_cache_alloc_node() is checked with
@@ -50,6 +53,10 @@ static unsigned int size = 192;
 module_param(size, uint, 0444);
 MODULE_PARM_DESC(size, "Object size of the stress cache in bytes (default 192)");
 
+static unsigned int hold;
+module_param(hold, uint, 0444);
+MODULE_PARM_DESC(hold, "Objects allocated as the threads start and kept until they stop, at most 4096 (default 0)");
+
 /* Objects a thread keeps live at most. */
 #define STRESS_LOCAL_MAX	512
 /* Objects waiting in one thread's mailbox at most. */
@@ -62,6 +69,8 @@ MODULE_PARM_DESC(size, "Object size of the stress cache in bytes (default 192)")
 #define STRESS_NODE_OBJS	64
 /* Largest object size accepted. */
 #define STRESS_MAX_SIZE		(8 * PAGE_SIZE)
+/* Most objects held for the whole run. */
+#define STRESS_HOLD_MAX		4096
 
 #define STRESS_GOLDEN		0x9e3779b97f4a7c15UL
 
@@ -85,6 +94,8 @@ struct stress_thread {
 };
 
 static struct mslab_cache *stress_cache;
+/* The @hold long-lived objects, in thread 0's pattern. */
+static void **stress_held;
 static struct stress_thread **stress_threads;
 static unsigned int stress_nr_threads;
 static unsigned long stress_deadline;
@@ -367,6 +378,41 @@ static void stress_check_nodes(unsigned int *nr_nodes)
 	}
 }
 
+/*
+ * Objects that live through the whole run: a cache's slabs from before a
+ * change (a debug switch through sysfs, say) stay in use meanwhile.
+ */
+static void stress_hold_objects(void)
+{
+	unsigned int i;
+
+	stress_held = kcalloc(hold, sizeof(*stress_held), GFP_KERNEL);
+	if (!stress_held) {
+		atomic64_add(hold, &stress_alloc_failures);
+		return;
+	}
+	for (i = 0; i < hold; i++) {
+		stress_held[i] = mslab_cache_alloc(stress_cache, GFP_KERNEL);
+		if (!stress_held[i]) {
+			atomic64_inc(&stress_alloc_failures);
+			continue;
+		}
+		stress_fill(stress_held[i], stress_threads[0]->seed);
+		atomic64_inc(&stress_allocated);
+	}
+}
+
+static void stress_release_held(void)
+{
+	unsigned int i;
+
+	for (i = 0; stress_held && i < hold; i++)
+		if (stress_held[i])
+			stress_free(stress_held[i], false);
+	kfree(stress_held);
+	stress_held = NULL;
+}
+
 static int __init mslab_stress_init(void)
 {
 	s64 allocated, freed, remote, pattern, nodes, failures;
@@ -376,6 +422,10 @@ static int __init mslab_stress_init(void)
 	if (size < sizeof(unsigned long) || size > STRESS_MAX_SIZE) {
 		pr_err("size=%u: must be %zu to %lu bytes\n", size,
 		       sizeof(unsigned long), STRESS_MAX_SIZE);
+		return -EINVAL;
+	}
+	if (hold > STRESS_HOLD_MAX) {
+		pr_err("hold=%u: at most %u objects\n", hold, STRESS_HOLD_MAX);
 		return -EINVAL;
 	}
 
@@ -390,11 +440,14 @@ static int __init mslab_stress_init(void)
 	if (ret) {
 		pr_err("cannot start the threads: %d\n", ret);
 	} else {
-		pr_info("%u threads, %u s, objects of %u bytes\n",
-			stress_nr_threads, seconds, size);
+		if (hold)
+			stress_hold_objects();
+		pr_info("%u threads, %u s, objects of %u bytes, %u held\n",
+			stress_nr_threads, seconds, size, hold);
 		msleep_interruptible(seconds * 1000);
 	}
 	stress_stop_and_drain();
+	stress_release_held();
 
 	if (!ret)
 		stress_check_nodes(&nr_nodes);
