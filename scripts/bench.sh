@@ -16,10 +16,12 @@
 #         same-run ratios only, and loop counts 5 times smaller
 #
 # Both run selftests/bench/bench.sh in the guest, which loads
-# mslab_bench.ko (selftests/modules/mslab_bench.c). The tables go to stdout
-# and build/results/bench-<runtime>.txt, the figures to
-# build/results/bench-<runtime>-{time,mem}.csv and bench-<runtime>.json,
-# the console to build/results/bench-<runtime>-console.log.
+# mslab_bench.ko (selftests/modules/mslab_bench.c). The tables go to stdout,
+# build/results/bench-<runtime>.txt and bench-<runtime>-summary.txt (with
+# the debug flags' and the hardening A/B's tables), the figures to
+# build/results/bench-<runtime>-{time,mem,debug,hardening}.csv and
+# bench-<runtime>.json, the console to
+# build/results/bench-<runtime>-console.log.
 #
 # Environment:
 #   MSLAB_BENCH_VARIANTS    mslab variants, "name[:flags[:capacity]]"
