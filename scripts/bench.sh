@@ -16,10 +16,12 @@
 #         same-run ratios only, and loop counts 5 times smaller
 #
 # Both run selftests/bench/bench.sh in the guest, which loads
-# mslab_bench.ko (selftests/modules/mslab_bench.c). The tables go to stdout
-# and build/results/bench-<runtime>.txt, the figures to
-# build/results/bench-<runtime>-{time,mem}.csv and bench-<runtime>.json,
-# the console to build/results/bench-<runtime>-console.log.
+# mslab_bench.ko (selftests/modules/mslab_bench.c). The tables go to stdout,
+# build/results/bench-<runtime>.txt and bench-<runtime>-summary.txt (with
+# the debug flags' and the hardening A/B's tables), the figures to
+# build/results/bench-<runtime>-{time,mem,debug,hardening}.csv and
+# bench-<runtime>.json, the console to
+# build/results/bench-<runtime>-console.log.
 #
 # Environment:
 #   MSLAB_BENCH_VARIANTS    mslab variants, "name[:flags[:capacity]]"
@@ -78,37 +80,26 @@ bench_report() {
 		echo "size,phase,alloc,live,object_size,slab_size,order,objs_per_slab,slabs,pages,partial,cpu_slabs,loss_bytes,efficiency_pct,mslab_debugfs_pages"
 		sed -n 's/^csv,mem,//p' "$lines"
 	} >"$out-mem.csv"
-	python3 - "$name" "$out-time.csv" "$out-mem.csv" "$out.txt" \
-		>"$out.json" <<'PY'
-import csv, json, sys
-name, tcsv, mcsv, txt = sys.argv[1:5]
-env = [l.strip() for l in open(txt) if l.startswith(("env:", "guest:"))]
-def rows(path):
-    out = []
-    for r in csv.DictReader(open(path)):
-        for k, v in r.items():
-            try:
-                r[k] = int(v)
-            except ValueError:
-                try:
-                    r[k] = float(v)
-                except ValueError:
-                    pass
-        out.append(r)
-    return out
-json.dump({"runtime": name, "env": env, "time": rows(tcsv),
-           "memory": rows(mcsv)}, sys.stdout, indent=1)
-print()
-PY
 	rm -f "$lines"
 
-	# One row per pattern, a column per allocator: median ns (ratio).
-	python3 - "$out-time.csv" >"$out-summary.txt" <<'PY'
+	# One row per pattern, a column per allocator: median ns (ratio);
+	# then the debug flags' and the hardening A/B's tables, whose figures
+	# also go to bench-<runtime>-{debug,hardening}.csv.
+	python3 - "$out-time.csv" "$out-debug.csv" "$out-hardening.csv" \
+		>"$out-summary.txt" <<'PY'
 import csv, sys
+tcsv, dcsv, hcsv = sys.argv[1:4]
 # A pattern measured in two loads (kmalloc, once per front end) has a
 # kernel figure in each: a row per load, each ratio to its own kernel.
 rows, allocs, seq = {}, [], {}
-for r in csv.DictReader(open(sys.argv[1])):
+debug, ab = [], []
+for r in csv.DictReader(open(tcsv)):
+    if r["pattern"].startswith("debug-"):
+        debug.append(r)
+        continue
+    if r["pattern"].startswith("ab-"):
+        ab.append(r)
+        continue
     key = (r["pattern"], r["param"], r["size"])
     if r["alloc"] == "kernel" and "kernel" in rows.get(key + (seq.get(key, 0),), {}):
         seq[key] = seq.get(key, 0) + 1
@@ -129,6 +120,93 @@ for key, by in rows.items():
         else:
             cells.append(" %17s" % ("%s (%s)" % (r["median_ns"], r["ratio"])))
     print("%-15s %-6s %5s" % key[:3] + "".join(cells))
+
+def ratio(a, b):
+    return "%.2f" % (float(a) / float(b)) if float(b) > 0 else "-"
+
+# Debug flags: each allocator's figure, its ratio to its own flag-less
+# cache of the same pattern and size, and mslab's ratio to SLUB.
+med = {(r["pattern"], r["size"], r["param"], r["alloc"]): r["median_ns"]
+       for r in debug}
+out = []
+for r in debug:
+    if r["alloc"] == "kernel":
+        continue
+    p, size, fl, a = r["pattern"], r["size"], r["param"], r["alloc"]
+    k = med.get((p, size, fl, "kernel"))
+    k0 = med.get((p, size, "none", "kernel"))
+    m0 = med.get((p, size, "none", a))
+    out.append([p, size, fl, a, k, k0 and ratio(k, k0) or "-",
+                r["median_ns"], m0 and ratio(r["median_ns"], m0) or "-",
+                r["ratio"]])
+with open(dcsv, "w") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["pattern", "size", "flags", "alloc", "slub_ns",
+                "slub_ratio_none", "mslab_ns", "mslab_ratio_none",
+                "ratio"])
+    w.writerows(out)
+if out:
+    print()
+    print("debug flags: median ns per pair, x none = to the same allocator's flag-less cache, mslab/SLUB")
+    print("%-15s %5s %-5s %10s %7s %10s %7s %10s" % (
+        "pattern", "size", "flags", "SLUB", "x none", "mslab", "x none",
+        "mslab/SLUB"))
+    for o in out:
+        print("%-15s %5s %-5s %10s %7s %10s %7s %10s" % tuple(
+            o[:3] + o[4:]))
+
+# Hardening A/B: NAME_h0 against NAME_h1 (hardened and random_freelist
+# off, on), each front end; ratio on/off.
+out = []
+by = {}
+for r in ab:
+    by.setdefault((r["pattern"], r["param"], r["size"]), {})[r["alloc"]] = r
+for (p, param, size), rs in by.items():
+    for a in rs:
+        if not a.endswith("_h0") or a[:-3] + "_h1" not in rs:
+            continue
+        off, on = rs[a], rs[a[:-3] + "_h1"]
+        out.append([p, param, size, a[:-3], rs["kernel"]["median_ns"],
+                    off["median_ns"], off["ratio"], on["median_ns"],
+                    on["ratio"], ratio(on["median_ns"], off["median_ns"])])
+with open(hcsv, "w") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["pattern", "param", "size", "front_end", "slub_ns",
+                "off_ns", "off_ratio", "on_ns", "on_ratio", "on_off"])
+    w.writerows(out)
+if out:
+    print()
+    print("hardening A/B: mslab caches made with hardened=random_freelist=0 (off) and 1 (on), median ns per pair (ratio to SLUB)")
+    print("%-15s %-6s %5s %-8s %8s %16s %16s %6s" % (
+        "pattern", "param", "size", "front", "SLUB", "off", "on",
+        "on/off"))
+    for o in out:
+        print("%-15s %-6s %5s %-8s %8s %16s %16s %6s" % (
+            o[0], o[1], o[2], o[3], o[4], "%s (%s)" % (o[5], o[6]),
+            "%s (%s)" % (o[7], o[8]), o[9]))
+PY
+	python3 - "$name" "$out-time.csv" "$out-mem.csv" "$out.txt" \
+		"$out-debug.csv" "$out-hardening.csv" >"$out.json" <<'PY'
+import csv, json, sys
+name, tcsv, mcsv, txt, dcsv, hcsv = sys.argv[1:7]
+env = [l.strip() for l in open(txt) if l.startswith(("env:", "guest:"))]
+def rows(path):
+    out = []
+    for r in csv.DictReader(open(path)):
+        for k, v in r.items():
+            try:
+                r[k] = int(v)
+            except ValueError:
+                try:
+                    r[k] = float(v)
+                except ValueError:
+                    pass
+        out.append(r)
+    return out
+json.dump({"runtime": name, "env": env, "time": rows(tcsv),
+           "memory": rows(mcsv), "debug": rows(dcsv),
+           "hardening": rows(hcsv)}, sys.stdout, indent=1)
+print()
 PY
 
 	echo
@@ -139,7 +217,7 @@ PY
 		echo "--- $name: median ns per alloc+free pair, per object for bulk (ratio to the kernel's SLUB) ---"
 		cat "$out-summary.txt"
 	fi
-	echo "(CSV: $out-time.csv $out-mem.csv; JSON: $out.json)"
+	echo "(CSV: $out-{time,mem,debug,hardening}.csv; JSON: $out.json)"
 
 	if ! grep -q '^done$' "$out.txt"; then
 		log "$name: the bench did not complete: see $console"

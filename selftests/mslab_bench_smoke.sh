@@ -8,10 +8,13 @@
 #
 #  timing   "csv,time" lines for every pattern (reuse, batch-fifo and
 #           batch-shuffled at 4 batch sizes, worst, the sweep at every size,
-#           kmalloc at every sweep size, bulk at every bulk size, and with 2
-#           or more CPUs remote and allcpu), each for the kernel and the
+#           kmalloc at every sweep size, bulk at every bulk size, debug at
+#           every flag set and size, the hardening A/B, and with 2 or more
+#           CPUs remote and allcpu), each for the kernel and the
 #           mslab variant (for kmalloc: mslab's kmalloc caches, the row
-#           named after mslab's front end, slab by default), with 13
+#           named after mslab's front end, slab by default; for debug:
+#           slab; for the hardening A/B: slab_h0, slab_h1, sheaves_h0 and
+#           sheaves_h1), with 13
 #           fields, min <= median <= max, median > 0 and a ratio > 0; the
 #           table header and the env line
 #  memory   "csv,mem" lines for every size, phase and allocator, with the
@@ -32,11 +35,13 @@ LOOPS=1000
 REPS=2
 MEM_SIZES="64 700"
 MEM_OBJS=2000
-# Keep in step with mslab_bench.c: bench_batches[], sweep_sizes[] and
-# bulk_sizes[].
+# Keep in step with mslab_bench.c: bench_batches[], sweep_sizes[],
+# bulk_sizes[], debug_flags x debug_sizes, bench_ab_batches[].
 BATCHES="1 10 100 1000"
 NR_SWEEP=13
 NR_BULK=11
+NR_DEBUG=12
+NR_AB_BATCHES=2
 ALLOCS="kernel mslab"
 
 ktap_print_header
@@ -44,8 +49,8 @@ ktap_print_header
 ksft_require_mslab mslab mslab_bench
 
 ncpus=$(grep -c ^processor /proc/cpuinfo)
-# run, env, header, 9 patterns, memory, pages, unload, reports
-ktap_set_plan 16
+# run, env, header, 11 patterns, memory, pages, unload, reports
+ktap_set_plan 18
 
 tag="mslab_bench_smoke-$$"
 ksft_dmesg_mark "$tag"
@@ -99,6 +104,19 @@ grep -q '^mslab_bench: mslab:.* sheaves=[Yy1]' "$out.sh" && kfront=sheaves
 ktap_test_result "pattern kmalloc" check_time kmalloc "$NR_SWEEP" \
 	"kernel $kfront"
 ktap_test_result "pattern bulk" check_time bulk "$NR_BULK"
+# Every flag set at every size, reuse and batch FIFO, kernel against slab.
+check_debug() {
+	check_time debug-reuse "$NR_DEBUG" "kernel slab" &&
+		check_time debug-fifo100 "$NR_DEBUG" "kernel slab"
+}
+ktap_test_result "pattern debug" check_debug
+# bench.sh's hardening A/B: each front end with hardening off and on.
+check_ab() {
+	ab_allocs="kernel slab_h0 slab_h1 sheaves_h0 sheaves_h1"
+	check_time ab-reuse 1 "$ab_allocs" &&
+		check_time ab-batch-fifo "$NR_AB_BATCHES" "$ab_allocs"
+}
+ktap_test_result "hardening A/B" check_ab
 if [ "$ncpus" -ge 2 ]; then
 	# One consumer on the producer's node, one on another if there is.
 	nodes=$(find /sys/devices/system/node -maxdepth 1 -name 'node[0-9]*' 2>/dev/null | wc -l)

@@ -15,7 +15,8 @@
 #    the timing patterns (-p, default all; "none" for none) with -l pairs
 #    per timed loop and -r timed rounds, and prints the table and the
 #    "csv,time,..." lines to the kernel log (Documentation/bench.rst).
-#    The kmalloc pattern is not part of this load: see 3.
+#    The kmalloc pattern is not part of this load: see 3; nor is the
+#    hardening A/B: see 4.
 # 2. Measures memory through /sys/kernel/debug/mslab_bench/mem: for each
 #    size of -s and each allocator (the kernel, then each mslab variant of
 #    -v), one cache at a time: allocate -n objects, free a random half,
@@ -38,7 +39,14 @@
 #    its mslab row is named after it, slab or sheaves. With -k (e.g.
 #    "slab,sheaves") and an mslab this script loaded, it runs once per
 #    front end named, each time with mslab reloaded with that sheaves=.
-# 4. Unloads what it loaded. Exits non-zero on any failure.
+#    It runs after 4.
+# 4. The hardening A/B (pattern "hardening"), in the load of 1, through
+#    /sys/kernel/debug/mslab_bench/ab: with mslab's parameters hardened and
+#    random_freelist set to 0, then to 1, it creates an mslab cache of each
+#    front end under each setting (slab_h0, sheaves_h0, slab_h1,
+#    sheaves_h1: each cache reads them when created), times them with the
+#    kernel's in one rotation, and sets the parameters back.
+# 5. Unloads what it loaded. Exits non-zero on any failure.
 #
 # Modules come from $MSLAB_MODULES (default /modules).
 
@@ -55,7 +63,8 @@ params=
 mslab_params=
 kfronts=
 # Keep in step with bench_patterns[] in mslab_bench.c.
-all_patterns="reuse,batch,worst,sweep,kmalloc,bulk,remote,allcpu"
+# "hardening" is this script's (4).
+all_patterns="reuse,batch,worst,sweep,kmalloc,bulk,debug,remote,allcpu,hardening"
 
 while getopts 'l:r:p:v:s:n:o:m:k:' opt; do
 	case $opt in
@@ -150,6 +159,14 @@ case ",$patterns," in
 	fi
 	;;
 esac
+# The hardening A/B apart too, after the memory measurement (see 4).
+hapart=
+case ",$patterns," in
+*,hardening,*)
+	hapart=1
+	patterns=$(echo ",$patterns," | sed 's/,hardening,/,/; s/^,//; s/,$//')
+	;;
+esac
 for fe in $(echo "$kfronts" | tr ',' ' '); do
 	case $fe in
 	slab|sheaves) ;;
@@ -183,7 +200,34 @@ kmalloc_apart() {
 	done
 }
 
+# hardening_ab: mslab caches of both front ends created with hardened=0
+# random_freelist=0 and with both 1, timed with the kernel's in one load.
+hardening_ab() {
+	ab=/sys/kernel/debug/mslab_bench/ab
+	pdir=/sys/module/mslab/parameters
+	[ -w "$ab" ] || fail "no $ab (is debugfs mounted?)"
+	if [ ! -w "$pdir/hardened" ] || [ ! -w "$pdir/random_freelist" ]; then
+		fail "hardening: mslab's parameters are not writable"
+	fi
+	old_h=$(cat "$pdir/hardened")
+	old_r=$(cat "$pdir/random_freelist")
+	say "hardening: caches made with hardened=random_freelist=0 (_h0) and =1 (_h1)"
+	for fe in slab sheaves; do
+		for h in 0 1; do
+			echo "$h" >"$pdir/hardened" ||
+				fail "hardening: setting mslab's hardened"
+			echo "$h" >"$pdir/random_freelist" ||
+				fail "hardening: setting mslab's random_freelist"
+			echo "add ${fe}_h$h" >"$ab" || fail "hardening: add ${fe}_h$h"
+		done
+	done
+	echo "$old_h" >"$pdir/hardened"
+	echo "$old_r" >"$pdir/random_freelist"
+	echo run >"$ab" || fail "hardening: run (see the kernel log)"
+}
+
 if [ -z "$memsizes" ]; then
+	[ -n "$hapart" ] && hardening_ab
 	[ -n "$kapart" ] && kmalloc_apart
 	cleanup
 	say "done"
@@ -240,6 +284,7 @@ for size in $memsizes; do
 	done
 done
 
+[ -n "$hapart" ] && hardening_ab
 [ -n "$kapart" ] && kmalloc_apart
 cleanup
 say "done"

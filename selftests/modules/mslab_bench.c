@@ -54,6 +54,12 @@
  *            objects against mslab_cache_alloc_bulk() and
  *            mslab_cache_free_bulk(), N = each of @bulk_sizes; figures per
  *            object
+ *   debug    the kernel's cache and an mslab cache of the slab front end,
+ *            both created with each flag set of @debug_flags (SLUB's
+ *            letters F, Z, P, U, and none), at each of @debug_sizes: reuse
+ *            ("debug-reuse") and batch @debug_batch FIFO ("debug-fifoN"),
+ *            the flag set as the row's param; @debug_loops pairs per loop
+ *            for the sets with flags
  *   remote   a producer kthread on CPU 0 allocates, a consumer on another
  *            CPU frees (one of the same node and one of another, when there
  *            are), through a ring, @remote_loops objects (loops / 10: a
@@ -76,6 +82,18 @@
  *   del                    free what is left and destroy the cache
  * and reads back the allocators, the cache's sysfs directory and the number
  * of live objects.
+ *
+ * The A/B control file /sys/kernel/debug/mslab_bench/ab times mslab caches
+ * created under different mslab module parameters (hardened,
+ * random_freelist: each cache reads them when it is created), in one
+ * rotation with the kernel's cache:
+ *   add NAME               create NAME's mslab cache of @size bytes now
+ *                          (front end by NAME, as in @variants), and the
+ *                          kernel's with the first
+ *   run                    reuse ("ab-reuse") and batch 100 and 1000 FIFO
+ *                          ("ab-batch-fifo") on every cache, then destroy
+ *                          them
+ *   clear                  destroy them without timing
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -165,7 +183,26 @@ static unsigned int allcpu_batch = 100;
 module_param(allcpu_batch, uint, 0444);
 MODULE_PARM_DESC(allcpu_batch, "Batch each CPU runs in the allcpu pattern (default 100)");
 
-#define BENCH_MAX_ALLOCS	4
+static char *debug_flags = "none,F,Z,P,U,FZPU";
+module_param(debug_flags, charp, 0444);
+MODULE_PARM_DESC(debug_flags, "Flag sets of the debug pattern in SLUB's letters (F consistency checks, Z red zone, P poison, U store user; \"none\" or \"-\": none), comma-separated (default none,F,Z,P,U,FZPU)");
+
+static unsigned int debug_sizes[8] = { 256, 64 };
+static unsigned int nr_debug_sizes = 2;
+module_param_array(debug_sizes, uint, &nr_debug_sizes, 0444);
+MODULE_PARM_DESC(debug_sizes, "Object sizes of the debug pattern (default 256,64)");
+
+static unsigned int debug_batch = 100;
+module_param(debug_batch, uint, 0444);
+MODULE_PARM_DESC(debug_batch, "Batch of the debug pattern's FIFO rows (default 100)");
+
+static unsigned int debug_loops;
+module_param(debug_loops, uint, 0444);
+MODULE_PARM_DESC(debug_loops, "Pairs per timed loop of the debug pattern's caches with debug flags; 0: loops / 10, at least 1000 (default 0)");
+
+#define BENCH_MAX_ALLOCS	5
+#define BENCH_MAX_VARIANTS	3
+#define BENCH_MAX_DEBUG_SETS	8
 #define BENCH_MAX_REPS		31
 #define BENCH_MAX_BATCH		4096
 #define BENCH_MAX_BULK		1024
@@ -196,8 +233,9 @@ enum bench_kind {
 struct bench_alloc {
 	char name[BENCH_ALLOC_NAME_LEN];
 	enum bench_kind kind;
-	/* mslab variants: the creation arguments beyond the common ones */
+	/* flags added to @cache_flags at creation (the debug pattern's too) */
 	slab_flags_t flags;
+	/* mslab variants: the creation arguments beyond the common ones */
 	enum mslab_front_end front_end;
 	unsigned int sheaf_capacity;
 };
@@ -603,7 +641,7 @@ static int bench_cache_create(struct bench_cache *c,
 		 * sample interval of 0 instead, which bench.sh reports.
 		 */
 		c->k = kmem_cache_create(c->name, objsize, align,
-					 flags | SLAB_NO_MERGE, NULL);
+					 flags | a->flags | SLAB_NO_MERGE, NULL);
 		snprintf(c->sysfs, sizeof(c->sysfs), "/sys/kernel/slab/%s",
 			 c->name);
 	} else {
@@ -883,22 +921,21 @@ static void bench_shuffle(unsigned int *v, unsigned int n,
 }
 
 /*
- * Batch @batch of @objsize-byte objects for the allocators @allocs[0..@nr)
- * with the bodies @fns, frees in a shuffled order when @shuffled.
+ * Batch @batch of @objsize-byte objects on the caches @cs[] (of
+ * bench_caches_create_of()) with the bodies @fns, frees in a shuffled
+ * order when @shuffled; each timed loop is about @nloops pairs.
  */
-static int bench_batch_of(const struct bench_alloc *allocs, unsigned int nr,
-			  const bench_body_fn *fns, unsigned int objsize,
-			  unsigned int batch, bool shuffled,
-			  const char *pattern)
+static int bench_batch_on(struct bench_cache *cs, const bench_body_fn *fns,
+			  unsigned int objsize, unsigned int batch,
+			  bool shuffled, unsigned int nloops,
+			  const char *pattern, const char *param)
 {
-	struct bench_cache cs[BENCH_MAX_ALLOCS];
 	struct bench_run r = { .batch = batch };
 	unsigned int *order = NULL;
 	struct rnd_state rnd;
-	char param[16];
 	int err;
 
-	r.rounds = bench_rounds(batch);
+	r.rounds = max(1U, nloops / batch);
 	r.ptrs = kvmalloc_array(batch, sizeof(*r.ptrs), GFP_KERNEL);
 	if (shuffled) {
 		order = kvmalloc_array(batch, sizeof(*order), GFP_KERNEL);
@@ -909,17 +946,33 @@ static int bench_batch_of(const struct bench_alloc *allocs, unsigned int nr,
 		r.order = order;
 	}
 	err = -ENOMEM;
-	if (!r.ptrs || (shuffled && !order))
-		goto out;
-	err = bench_caches_create_of(cs, allocs, nr, objsize);
-	if (err)
-		goto out;
-	snprintf(param, sizeof(param), "%u", batch);
-	err = bench_measure(pattern, param, objsize, cs, &r, fns);
-	bench_caches_destroy(cs);
-out:
+	if (r.ptrs && (!shuffled || order))
+		err = bench_measure(pattern, param, objsize, cs, &r, fns);
 	kvfree(order);
 	kvfree(r.ptrs);
+	return err;
+}
+
+/*
+ * Batch @batch of @objsize-byte objects for the allocators @allocs[0..@nr)
+ * with the bodies @fns, frees in a shuffled order when @shuffled.
+ */
+static int bench_batch_of(const struct bench_alloc *allocs, unsigned int nr,
+			  const bench_body_fn *fns, unsigned int objsize,
+			  unsigned int batch, bool shuffled,
+			  const char *pattern)
+{
+	struct bench_cache cs[BENCH_MAX_ALLOCS];
+	char param[16];
+	int err;
+
+	err = bench_caches_create_of(cs, allocs, nr, objsize);
+	if (err)
+		return err;
+	snprintf(param, sizeof(param), "%u", batch);
+	err = bench_batch_on(cs, fns, objsize, batch, shuffled, loops,
+			     pattern, param);
+	bench_caches_destroy(cs);
 	return err;
 }
 
@@ -1040,6 +1093,136 @@ out:
 	kvfree(r.ents);
 	kvfree(r.ptrs);
 	return err;
+}
+
+/* --- debug flags --------------------------------------------------------- */
+
+/* A flag set of the debug pattern: SLAB_* flags and SLUB's letters. */
+struct bench_debug_set {
+	slab_flags_t flags;
+	char name[8];
+};
+
+static struct bench_debug_set bench_debug_sets[BENCH_MAX_DEBUG_SETS];
+static unsigned int nr_bench_debug_sets;
+
+/* SLUB's letters of slab_debug=, as in mm/slub.c's parse_slub_debug_flags(). */
+static const struct {
+	char letter;
+	slab_flags_t flag;
+} bench_debug_letters[] = {
+	{ 'F', SLAB_CONSISTENCY_CHECKS },
+	{ 'Z', SLAB_RED_ZONE },
+	{ 'P', SLAB_POISON },
+	{ 'U', SLAB_STORE_USER },
+};
+
+/* Fill bench_debug_sets from @debug_flags. */
+static int bench_parse_debug_flags(void)
+{
+	struct bench_debug_set *set;
+	char *buf, *s, *tok;
+	unsigned int i, j;
+	int err = 0;
+
+	nr_bench_debug_sets = 0;
+	buf = kstrdup(debug_flags ? debug_flags : "", GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	s = buf;
+	while ((tok = strsep(&s, ",")) != NULL && !err) {
+		tok = strim(tok);
+		if (!*tok)
+			continue;
+		if (nr_bench_debug_sets == BENCH_MAX_DEBUG_SETS) {
+			pr_err("debug_flags: at most %d sets\n",
+			       BENCH_MAX_DEBUG_SETS);
+			err = -EINVAL;
+			break;
+		}
+		set = &bench_debug_sets[nr_bench_debug_sets];
+		set->flags = 0;
+		if (!strcmp(tok, "-") || !strcmp(tok, "none")) {
+			strscpy(set->name, "none", sizeof(set->name));
+			nr_bench_debug_sets++;
+			continue;
+		}
+		for (i = 0; tok[i] && !err; i++) {
+			for (j = 0; j < ARRAY_SIZE(bench_debug_letters); j++)
+				if (toupper(tok[i]) ==
+				    bench_debug_letters[j].letter)
+					break;
+			if (j == ARRAY_SIZE(bench_debug_letters) ||
+			    i >= sizeof(set->name) - 1) {
+				pr_err("debug_flags: bad set \"%s\" (letters FZPU, or none)\n",
+				       tok);
+				err = -EINVAL;
+				break;
+			}
+			set->flags |= bench_debug_letters[j].flag;
+			set->name[i] = bench_debug_letters[j].letter;
+		}
+		set->name[i] = '\0';
+		if (!err)
+			nr_bench_debug_sets++;
+	}
+	kfree(buf);
+	return err;
+}
+
+/*
+ * One flag set at one size: the kernel's cache and an mslab cache of the
+ * slab front end, both created with @set's flags; fast-path reuse, then
+ * batch @debug_batch FIFO.
+ */
+static int bench_debug_one(const struct bench_debug_set *set,
+			   unsigned int objsize)
+{
+	struct bench_alloc allocs[2] = {
+		{ .name = "kernel", .kind = BENCH_KERNEL },
+		{ .name = "slab", .kind = BENCH_MSLAB,
+		  .front_end = MSLAB_FRONT_SLAB },
+	};
+	struct bench_cache cs[BENCH_MAX_ALLOCS];
+	unsigned int nloops = loops;
+	struct bench_run r = { .batch = 1 };
+	char pattern[24];
+	int err;
+
+	/* Debug caches are 10 to 100 times slower: fewer pairs per loop. */
+	if (set->flags)
+		nloops = debug_loops ?: max(1000U, loops / 10);
+	allocs[0].flags = set->flags;
+	allocs[1].flags = set->flags;
+	err = bench_caches_create_of(cs, allocs, ARRAY_SIZE(allocs), objsize);
+	if (err)
+		return err;
+	r.rounds = nloops;
+	err = bench_measure("debug-reuse", set->name, objsize, cs, &r,
+			    bench_reuse_fns);
+	snprintf(pattern, sizeof(pattern), "debug-fifo%u", debug_batch);
+	if (!err)
+		err = bench_batch_on(cs, bench_fifo_fns, objsize, debug_batch,
+				     false, nloops, pattern, set->name);
+	bench_caches_destroy(cs);
+	return err;
+}
+
+/* Every flag set of @debug_flags at every size of @debug_sizes. */
+static int bench_debug(void)
+{
+	unsigned int i, j;
+	int err;
+
+	for (i = 0; i < nr_debug_sizes; i++) {
+		for (j = 0; j < nr_bench_debug_sets; j++) {
+			err = bench_debug_one(&bench_debug_sets[j],
+					      debug_sizes[i]);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
 }
 
 /* --- SMP patterns -------------------------------------------------------- */
@@ -1618,8 +1801,6 @@ static const struct file_operations bench_mem_fops = {
 	.write = bench_mem_write,
 };
 
-/* --- set-up -------------------------------------------------------------- */
-
 /* An allocator's name: letters, digits and '_', not "kernel". */
 static bool bench_name_ok(const char *name)
 {
@@ -1632,6 +1813,149 @@ static bool bench_name_ok(const char *name)
 			return false;
 	return i && i < BENCH_ALLOC_NAME_LEN && strcmp(name, "kernel");
 }
+
+/* --- A/B of mslab's module parameters: the debugfs control file ab ------- */
+
+/*
+ * mslab caches created one at a time from the shell, each under mslab's
+ * module parameters of that moment (hardened, random_freelist: read at
+ * creation), then timed together with the kernel's, A B C ...; all under
+ * bench_ab_lock. bench_ab.allocs[0] and bench_ab.cs[0] are the kernel's.
+ */
+static struct {
+	struct bench_alloc allocs[BENCH_MAX_ALLOCS];
+	struct bench_cache cs[BENCH_MAX_ALLOCS];
+	unsigned int nr;
+} bench_ab;
+
+static DEFINE_MUTEX(bench_ab_lock);
+
+static const unsigned int bench_ab_batches[] = { 100, 1000 };
+
+static int bench_ab_clear(void)
+{
+	bench_caches_destroy(bench_ab.cs);
+	memset(&bench_ab, 0, sizeof(bench_ab));
+	return 0;
+}
+
+/* "add NAME": NAME's mslab cache of @size bytes, the kernel's with the first. */
+static int bench_ab_add(const char *name)
+{
+	struct bench_alloc *a;
+	unsigned int i;
+	int err;
+
+	if (!bench_name_ok(name))
+		return -EINVAL;
+	for (i = 0; i < bench_ab.nr; i++)
+		if (!strcmp(bench_ab.allocs[i].name, name))
+			return -EEXIST;
+	if (bench_ab.nr == BENCH_MAX_ALLOCS)
+		return -ENOSPC;
+	if (!bench_ab.nr) {
+		a = &bench_ab.allocs[0];
+		strscpy(a->name, "kernel", sizeof(a->name));
+		a->kind = BENCH_KERNEL;
+		err = bench_cache_create(&bench_ab.cs[0], a, "ab", size);
+		if (err) {
+			bench_ab_clear();
+			return err;
+		}
+		bench_ab.nr = 1;
+	}
+	a = &bench_ab.allocs[bench_ab.nr];
+	strscpy(a->name, name, sizeof(a->name));
+	a->kind = BENCH_MSLAB;
+	if (!strncmp(name, "sheaves", 7))
+		a->front_end = MSLAB_FRONT_SHEAVES;
+	else if (!strncmp(name, "slab", 4))
+		a->front_end = MSLAB_FRONT_SLAB;
+	else
+		a->front_end = MSLAB_FRONT_DEFAULT;
+	err = bench_cache_create(&bench_ab.cs[bench_ab.nr], a, "ab", size);
+	if (err) {
+		memset(&bench_ab.cs[bench_ab.nr], 0, sizeof(bench_ab.cs[0]));
+		memset(a, 0, sizeof(*a));
+		return err;
+	}
+	bench_ab.nr++;
+	return 0;
+}
+
+/* "run": reuse and batch FIFO on every cache added, then destroy them. */
+static int bench_ab_run(void)
+{
+	struct bench_run r = { .rounds = loops, .batch = 1 };
+	char param[16];
+	unsigned int i;
+	int err;
+
+	if (bench_ab.nr < 2)
+		return -ENOENT;
+	err = bench_measure("ab-reuse", "1", size, bench_ab.cs, &r,
+			    bench_reuse_fns);
+	for (i = 0; i < ARRAY_SIZE(bench_ab_batches) && !err; i++) {
+		snprintf(param, sizeof(param), "%u", bench_ab_batches[i]);
+		err = bench_batch_on(bench_ab.cs, bench_fifo_fns, size,
+				     bench_ab_batches[i], false, loops,
+				     "ab-batch-fifo", param);
+	}
+	bench_ab_clear();
+	return err;
+}
+
+static ssize_t bench_ab_write(struct file *file, const char __user *ubuf,
+			      size_t len, loff_t *ppos)
+{
+	char buf[64], name[BENCH_ALLOC_NAME_LEN], *cmd;
+	int err = -EINVAL;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	cmd = strim(buf);
+	mutex_lock(&bench_ab_lock);
+	if (sscanf(cmd, "add %15s", name) == 1)
+		err = bench_ab_add(name);
+	else if (!strcmp(cmd, "run"))
+		err = bench_ab_run();
+	else if (!strcmp(cmd, "clear"))
+		err = bench_ab_clear();
+	mutex_unlock(&bench_ab_lock);
+	return err ? err : len;
+}
+
+static int bench_ab_show(struct seq_file *seq, void *v)
+{
+	unsigned int a;
+
+	seq_puts(seq, "caches:");
+	mutex_lock(&bench_ab_lock);
+	for (a = 0; a < bench_ab.nr; a++)
+		seq_printf(seq, " %s", bench_ab.cs[a].name);
+	mutex_unlock(&bench_ab_lock);
+	seq_putc(seq, '\n');
+	return 0;
+}
+
+static int bench_ab_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, bench_ab_show, NULL);
+}
+
+static const struct file_operations bench_ab_fops = {
+	.owner = THIS_MODULE,
+	.open = bench_ab_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+	.write = bench_ab_write,
+};
+
+/* --- set-up -------------------------------------------------------------- */
 
 /* Fill bench_allocs from @variants: the kernel first, then the variants. */
 static int bench_parse_variants(void)
@@ -1671,8 +1995,8 @@ static int bench_parse_variants(void)
 			err = -EINVAL;
 			break;
 		}
-		if (nr_bench_allocs == BENCH_MAX_ALLOCS) {
-			pr_err("variants: at most %d\n", BENCH_MAX_ALLOCS - 1);
+		if (nr_bench_allocs == BENCH_MAX_VARIANTS + 1) {
+			pr_err("variants: at most %d\n", BENCH_MAX_VARIANTS);
 			err = -EINVAL;
 			break;
 		}
@@ -1726,6 +2050,7 @@ static const struct {
 	{ "sweep", bench_sweep },
 	{ "kmalloc", bench_kmalloc },
 	{ "bulk", bench_bulk },
+	{ "debug", bench_debug },
 	{ "remote", bench_remote },
 	{ "allcpu", bench_allcpu },
 };
@@ -1754,10 +2079,18 @@ static int bench_check_params(void)
 	if (loops < 1000 || !reps || reps > BENCH_MAX_REPS || !size ||
 	    !sweep_batch || sweep_batch > BENCH_MAX_BATCH || !worst_batch ||
 	    worst_batch > BENCH_MAX_BATCH || !allcpu_batch ||
-	    allcpu_batch > BENCH_MAX_BATCH) {
-		pr_err("bad parameters: loops >= 1000, 1 <= reps <= %d, batches 1..%d\n",
+	    allcpu_batch > BENCH_MAX_BATCH || !debug_batch ||
+	    debug_batch > BENCH_MAX_BATCH ||
+	    (debug_loops && debug_loops < 1000)) {
+		pr_err("bad parameters: loops and debug_loops >= 1000, 1 <= reps <= %d, batches 1..%d\n",
 		       BENCH_MAX_REPS, BENCH_MAX_BATCH);
 		return -EINVAL;
+	}
+	for (i = 0; i < nr_debug_sizes; i++) {
+		if (!debug_sizes[i]) {
+			pr_err("bad debug size 0\n");
+			return -EINVAL;
+		}
 	}
 	for (i = 0; i < nr_bulk_sizes; i++) {
 		if (!bulk_sizes[i] || bulk_sizes[i] > BENCH_MAX_BULK) {
@@ -1787,6 +2120,8 @@ static int __init mslab_bench_init(void)
 	err = bench_check_params();
 	if (!err)
 		err = bench_parse_variants();
+	if (!err)
+		err = bench_parse_debug_flags();
 	if (err)
 		return err;
 	bench_print_env();
@@ -1802,6 +2137,7 @@ static int __init mslab_bench_init(void)
 	pr_info("timing done\n");
 	bench_debugfs = debugfs_create_dir("mslab_bench", NULL);
 	debugfs_create_file("mem", 0600, bench_debugfs, NULL, &bench_mem_fops);
+	debugfs_create_file("ab", 0600, bench_debugfs, NULL, &bench_ab_fops);
 	return 0;
 }
 
@@ -1811,6 +2147,9 @@ static void __exit mslab_bench_exit(void)
 	mutex_lock(&bench_mem_lock);
 	bench_mem_del();
 	mutex_unlock(&bench_mem_lock);
+	mutex_lock(&bench_ab_lock);
+	bench_ab_clear();
+	mutex_unlock(&bench_ab_lock);
 }
 
 module_init(mslab_bench_init);
