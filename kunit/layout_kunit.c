@@ -322,6 +322,49 @@ static void switch_kmalloc_orig_size(struct kunit *test)
 	mslab_cache_free(s, p);
 }
 
+static void plain_again(void *cache)
+{
+	mslab_cache_set_debug(cache, MSLAB_DEBUG_FLAGS, 0);
+}
+
+/*
+ * mslab_kmalloc() itself records the size asked for once a size class has
+ * owner tracking, and red-zones the rest of the object (SLUB's kmalloc red
+ * zone, lib/slub_kunit.c's test_kmalloc_redzone_access through the real
+ * kmalloc path).
+ */
+static void kmalloc_records_orig_size(struct kunit *test)
+{
+	int *errors = mslab_test_count_errors(test);
+	struct mslab_cache *s;
+	u8 *p;
+
+	s = mslab_kmalloc_caches[mslab_kmalloc_index(18)];
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_EQ(test, s->object_size, 32U);
+	KUNIT_ASSERT_EQ(test, s->flags & MSLAB_DEBUG_FLAGS, 0);
+	KUNIT_ASSERT_EQ(test,
+			mslab_cache_set_debug(s, MSLAB_DEBUG_FLAGS,
+					      SLAB_RED_ZONE | SLAB_STORE_USER),
+			0);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, plain_again,
+							   s));
+
+	p = mslab_kmalloc(18, GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_PTR_EQ(test, slab_of(p)->cache, s);
+	KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, 18));
+	KUNIT_EXPECT_EQ(test, mslab_validate_cache(s), 0);
+	KUNIT_EXPECT_EQ(test, *errors, 0);
+
+	OPTIMIZER_HIDE_VAR(p);
+	p[18] = 0xab;
+	p[19] = 0xab;
+	KUNIT_EXPECT_EQ(test, mslab_validate_cache(s), 0);
+	KUNIT_EXPECT_EQ(test, *errors, 2);
+	mslab_kfree(p);
+}
+
 /* A layout that does not fit is refused, and nothing changes. */
 static void switch_too_big_refused(struct kunit *test)
 {
@@ -431,6 +474,7 @@ static struct kunit_case mslab_layout_test_cases[] = {
 	KUNIT_CASE(switch_created_debug_cache),
 	KUNIT_CASE(switch_sheaf_cache),
 	KUNIT_CASE(switch_kmalloc_orig_size),
+	KUNIT_CASE(kmalloc_records_orig_size),
 	KUNIT_CASE(switch_too_big_refused),
 	KUNIT_CASE_SLOW(switch_while_allocating),
 	{}

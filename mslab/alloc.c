@@ -193,7 +193,7 @@ static void *freeze_slab(struct mslab_cache *s, struct mslab_slab *slab)
 
 /* === Node partial lists ================================================= */
 
-static void put_cpu_partial(struct mslab_cache *s, struct mslab_slab *slab,
+static bool put_cpu_partial(struct mslab_cache *s, struct mslab_slab *slab,
 			    bool drain);
 
 /*
@@ -227,7 +227,12 @@ static struct mslab_slab *get_partial_node(struct mslab_cache *s,
 			if (!READ_ONCE(s->cpu_partial_slabs))
 				break;
 		} else {
-			put_cpu_partial(s, slab, false);
+			if (unlikely(!put_cpu_partial(s, slab, false))) {
+				/* Debugging was switched on: see layout.c. */
+				mslab_add_partial(s, n, slab,
+						  DEACTIVATE_TO_TAIL);
+				break;
+			}
 			mslab_stat(s, CPU_PARTIAL_NODE);
 			if (++partial_slabs > READ_ONCE(s->cpu_partial_slabs) / 2)
 				break;
@@ -346,12 +351,13 @@ void mslab_put_partials(struct mslab_cache *s)
 
 /*
  * Put a slab with free objects on this CPU's partial chain. With @drain, a
- * chain already at cpu_partial_slabs first goes to the node lists. While
- * debugging is on, the slab goes to the node lists instead: checked under
- * the CPU's lock, so once a switch (layout.c) has flushed this CPU no plain
- * slab joins its chain again.
+ * chain already at cpu_partial_slabs first goes to the node lists.
+ *
+ * Return: false, with nothing done, while debugging is on: the caller puts
+ * the slab on its node's lists. Checked under the CPU's lock, so once a
+ * switch (layout.c) has flushed this CPU no plain slab joins its chain.
  */
-static void put_cpu_partial(struct mslab_cache *s, struct mslab_slab *slab,
+static bool put_cpu_partial(struct mslab_cache *s, struct mslab_slab *slab,
 			    bool drain)
 {
 	struct mslab_slab *oldslab, *slab_to_put = NULL;
@@ -361,9 +367,7 @@ static void put_cpu_partial(struct mslab_cache *s, struct mslab_slab *slab,
 	local_lock_irqsave(&s->cpu_slab->lock, flags);
 	if (unlikely(READ_ONCE(s->layout) != &s->plain)) {
 		local_unlock_irqrestore(&s->cpu_slab->lock, flags);
-		slab->next = NULL;
-		mslab_put_partials_list(s, slab);
-		return;
+		return false;
 	}
 	oldslab = this_cpu_read(s->cpu_slab->partial);
 	if (oldslab) {
@@ -385,6 +389,7 @@ static void put_cpu_partial(struct mslab_cache *s, struct mslab_slab *slab,
 		mslab_put_partials_list(s, slab_to_put);
 		mslab_stat(s, CPU_PARTIAL_DRAIN);
 	}
+	return true;
 }
 
 /* === Deactivation and flushing ========================================== */
@@ -902,8 +907,12 @@ static void slab_free_unlocked_done(struct mslab_cache *s,
 		mslab_stat(s, FREE_FROZEN);
 	} else if (!old->freelist) {
 		/* A full slab got a free object: a cpu partial now. */
-		put_cpu_partial(s, slab, true);
-		mslab_stat(s, CPU_PARTIAL_FREE);
+		if (likely(put_cpu_partial(s, slab, true))) {
+			mslab_stat(s, CPU_PARTIAL_FREE);
+		} else {
+			slab->next = NULL;
+			mslab_put_partials_list(s, slab);
+		}
 	}
 }
 

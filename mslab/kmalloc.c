@@ -387,7 +387,8 @@ int mslab_kmalloc_init(void)
 		char name[24];
 
 		snprintf(name, sizeof(name), "mslab-kmalloc-%u", size);
-		s = mslab_cache_create(name, size, align, 0, NULL);
+		/* With owner tracking, objects keep the size asked for. */
+		s = mslab_cache_create(name, size, align, SLAB_KMALLOC, NULL);
 		if (!s) {
 			mslab_kmalloc_exit();
 			return -ENOMEM;
