@@ -541,6 +541,7 @@ EXPORT_SYMBOL_GPL(mslab_cache_size);
 void mslab_cache_exit(void)
 {
 	struct mslab_cache *s, *t;
+	LIST_HEAD(dead);
 
 	cpus_read_lock();
 	mutex_lock(&mslab_mutex);
@@ -558,11 +559,17 @@ void mslab_cache_exit(void)
 			       s->name, live);
 		if (live && !s->leaked)
 			mslab_list_leaked_objects(s, "mslab_exit");
-		list_del(&s->list);
+		list_move(&s->list, &dead);
 		atomic_dec(&mslab_nr_caches);
 		mslab_discard_all_slabs(s);
-		mslab_sysfs_remove(s);
 	}
 	mutex_unlock(&mslab_mutex);
 	cpus_read_unlock();
+
+	/*
+	 * Without the mutex: removing the sysfs files waits for writes in
+	 * progress, and a debug flag write takes the mutex (layout.c).
+	 */
+	list_for_each_entry_safe(s, t, &dead, list)
+		mslab_sysfs_remove(s);
 }
