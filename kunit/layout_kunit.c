@@ -12,6 +12,7 @@
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/poison.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -365,6 +366,52 @@ static void kmalloc_records_orig_size(struct kunit *test)
 	mslab_kfree(p);
 }
 
+static noinline void *traces_kmalloc(size_t size)
+{
+	void *p = mslab_kmalloc(size, GFP_KERNEL);
+
+	/* Not a tail call: the caller recorded must be this function. */
+	OPTIMIZER_HIDE_VAR(p);
+	return p;
+}
+
+/*
+ * alloc_traces of a size class with owner tracking switched on: the site
+ * and, as SLUB's, the bytes of each object beyond the size asked for.
+ */
+static void kmalloc_traces_show_waste(struct kunit *test)
+{
+	struct seq_file seq = { };
+	struct mslab_cache *s;
+	void *p[3];
+	unsigned int i;
+
+	s = mslab_kmalloc_caches[mslab_kmalloc_index(18)];
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_EQ(test, mslab_cache_set_debug(s, SLAB_STORE_USER,
+						    SLAB_STORE_USER), 0);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, plain_again,
+							   s));
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		p[i] = traces_kmalloc(18);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+
+	seq.size = 4 * PAGE_SIZE;
+	seq.buf = kunit_kzalloc(test, seq.size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, seq.buf);
+	seq.private = s;
+	KUNIT_EXPECT_EQ(test, mslab_traces_show(&seq, true), 0);
+	kunit_info(test, "%.*s", (int)min_t(size_t, seq.count, 200), seq.buf);
+	/* 3 objects of 32 bytes for 18 asked: 14 each, 42 in all. */
+	KUNIT_EXPECT_NOT_NULL(test,
+			      strnstr(seq.buf, " traces_kmalloc", seq.count));
+	KUNIT_EXPECT_NOT_NULL(test,
+			      strnstr(seq.buf, " waste=42/14 ", seq.count));
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		mslab_kfree(p[i]);
+}
+
 /* A layout that does not fit is refused, and nothing changes. */
 static void switch_too_big_refused(struct kunit *test)
 {
@@ -475,6 +522,7 @@ static struct kunit_case mslab_layout_test_cases[] = {
 	KUNIT_CASE(switch_sheaf_cache),
 	KUNIT_CASE(switch_kmalloc_orig_size),
 	KUNIT_CASE(kmalloc_records_orig_size),
+	KUNIT_CASE(kmalloc_traces_show_waste),
 	KUNIT_CASE(switch_too_big_refused),
 	KUNIT_CASE_SLOW(switch_while_allocating),
 	{}

@@ -1088,6 +1088,21 @@ void mslab_debug_track(struct mslab_slab *slab, void *object, bool alloc,
 EXPORT_SYMBOL_IF_KUNIT(mslab_debug_track);
 
 /**
+ * mslab_debug_orig_size() - the size a kmalloc user asked for
+ * @s: the cache
+ * @slab: a slab of @s
+ * @object: an object of @slab
+ *
+ * Return: the size recorded at allocation where the slab's layout keeps it
+ * (SLAB_KMALLOC with SLAB_STORE_USER), else the object size.
+ */
+unsigned int mslab_debug_orig_size(struct mslab_cache *s,
+				   struct mslab_slab *slab, void *object)
+{
+	return get_orig_size(s, slab->layout, object);
+}
+
+/**
  * mslab_debug_free_map() - mark the free objects of a slab in a bitmap
  * @s: a debug cache
  * @slab: one of its slabs, with its node's list_lock held

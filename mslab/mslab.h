@@ -569,7 +569,9 @@ int mslab_layouts_show(struct mslab_cache *s, char *buf);
 unsigned int mslab_max_objects(struct mslab_cache *s);
 
 /* traces.c */
+struct seq_file;
 void mslab_debugfs_add_traces(struct mslab_cache *s, struct dentry *dir);
+int mslab_traces_show(struct seq_file *seq, bool alloc);
 
 /* slab_debug.c */
 slab_flags_t mslab_slab_debug_flags(const char *spec, const char *name,
@@ -665,6 +667,8 @@ void mslab_debug_track(struct mslab_slab *slab, void *object, bool alloc,
 		       int *pid, unsigned long *when);
 void mslab_debug_free_map(struct mslab_cache *s, struct mslab_slab *slab,
 			  unsigned long *map);
+unsigned int mslab_debug_orig_size(struct mslab_cache *s,
+				   struct mslab_slab *slab, void *object);
 
 void *mslab_debug_kmalloc(struct mslab_cache *s, gfp_t gfpflags,
 			  size_t size);
@@ -714,7 +718,6 @@ bool mslab_is_command(const char *buf, const char *word);
 #define MSLAB_CPU_PARTIAL_LIMIT	32768UL
 
 /* state.c: the debugfs state dump and slabinfo */
-struct seq_file;
 
 /* One slab as the state dump shows it. */
 struct mslab_slab_fill {

@@ -6,9 +6,11 @@
  * grouped by where they were allocated (or last freed), most frequent
  * first, one line per site
  *
- *	<count> <function+offset> age=<min>/<avg>/<max> pid=<min>-<max>
- *		[cpus=<list>] [nodes=<list>]
+ *	<count> <function+offset> [waste=<total>/<each>]
+ *		age=<min>/<avg>/<max> pid=<min>-<max> [cpus=<list>] [nodes=<list>]
  *
+ * where waste, in alloc_traces of a kmalloc cache whose slabs keep the size
+ * asked for, is the bytes of each object beyond it, as SLUB's.
  * followed by the site's stack. Ages are in jiffies. A debug cache has no
  * CPU slabs, so walking every slab of every node under its list_lock sees
  * each object's exact state.
@@ -24,6 +26,8 @@
 #include <linux/sort.h>
 #include <linux/stackdepot.h>
 
+#include <kunit/visibility.h>
+
 #include "mslab.h"
 
 /* One allocation (or free) site and what its objects have in common. */
@@ -31,6 +35,8 @@ struct location {
 	unsigned long count;
 	unsigned long addr;
 	unsigned int handle;
+	/* Bytes of each object beyond the size asked for (kmalloc). */
+	unsigned int waste;
 	long long sum;
 	long min_time, max_time;
 	long min_pid, max_pid;
@@ -61,8 +67,8 @@ static bool alloc_loc_track(struct loc_track *t, unsigned long max)
 }
 
 static void add_location(struct loc_track *t, unsigned long addr,
-			 unsigned int handle, int cpu, int pid,
-			 unsigned long when, int node)
+			 unsigned int handle, unsigned int waste, int cpu,
+			 int pid, unsigned long when, int node)
 {
 	long age = jiffies - when;
 	struct location *l;
@@ -70,7 +76,7 @@ static void add_location(struct loc_track *t, unsigned long addr,
 
 	for (i = 0; i < t->count; i++) {
 		l = &t->loc[i];
-		if (l->addr != addr || l->handle != handle)
+		if (l->addr != addr || l->handle != handle || l->waste != waste)
 			continue;
 		l->count++;
 		l->sum += age;
@@ -90,6 +96,7 @@ static void add_location(struct loc_track *t, unsigned long addr,
 	l->count = 1;
 	l->addr = addr;
 	l->handle = handle;
+	l->waste = waste;
 	l->sum = age;
 	l->min_time = age;
 	l->max_time = age;
@@ -130,18 +137,21 @@ static void collect(struct mslab_cache *s, bool alloc, struct loc_track *t,
 				continue;
 			mslab_debug_free_map(s, slab, map);
 			for (i = 0; i < slab->objects; i++) {
+				void *p = slab->base + i * slab->layout->size;
+				unsigned int handle, waste = 0;
 				unsigned long addr, when;
-				unsigned int handle;
 				int cpu, pid;
 
 				if (test_bit(i, map))
 					continue;
-				mslab_debug_track(slab, slab->base +
-						  i * slab->layout->size,
-						  alloc, &addr, &handle, &cpu,
-						  &pid, &when);
-				add_location(t, addr, handle, cpu, pid, when,
-					     node);
+				mslab_debug_track(slab, p, alloc, &addr,
+						  &handle, &cpu, &pid, &when);
+				if (alloc)
+					waste = s->object_size -
+						mslab_debug_orig_size(s, slab,
+								      p);
+				add_location(t, addr, handle, waste, cpu, pid,
+					     when, node);
 			}
 		}
 		spin_unlock_irqrestore(&n->list_lock, flags);
@@ -155,6 +165,9 @@ static void show_location(struct seq_file *seq, struct location *l)
 		seq_printf(seq, "%pS", (void *)l->addr);
 	else
 		seq_puts(seq, "<not-available>");
+	if (l->waste)
+		seq_printf(seq, " waste=%lu/%u", l->count * l->waste,
+			   l->waste);
 	if (l->sum != l->min_time)
 		seq_printf(seq, " age=%ld/%llu/%ld", l->min_time,
 			   div_u64(l->sum, l->count), l->max_time);
@@ -182,7 +195,14 @@ static void show_location(struct seq_file *seq, struct location *l)
 	seq_puts(seq, "\n");
 }
 
-static int traces_show(struct seq_file *seq, bool alloc)
+/**
+ * mslab_traces_show() - the contents of alloc_traces or free_traces
+ * @seq: the file, whose private is the cache
+ * @alloc: alloc_traces, else free_traces
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int mslab_traces_show(struct seq_file *seq, bool alloc)
 {
 	struct mslab_cache *s = seq->private;
 	struct loc_track t = { };
@@ -204,16 +224,17 @@ static int traces_show(struct seq_file *seq, bool alloc)
 	kvfree(t.loc);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(mslab_traces_show);
 
 static int alloc_traces_show(struct seq_file *seq, void *v)
 {
-	return traces_show(seq, true);
+	return mslab_traces_show(seq, true);
 }
 DEFINE_SHOW_ATTRIBUTE(alloc_traces);
 
 static int free_traces_show(struct seq_file *seq, void *v)
 {
-	return traces_show(seq, false);
+	return mslab_traces_show(seq, false);
 }
 DEFINE_SHOW_ATTRIBUTE(free_traces);
 
