@@ -606,7 +606,8 @@ static void *__slab_alloc(struct mslab_cache *s, gfp_t gfpflags, int node,
 	mslab_stat(s, ALLOC_SLOWPATH);
 	/* A debug cache has no cpu slab: its fast path always ends here. */
 	if (unlikely(l != &s->plain))
-		return mslab_debug_alloc(s, l, gfpflags, node, orig_size, addr);
+		return mslab_debug_alloc(s, l, gfpflags, node,
+					 orig_size ?: s->object_size, addr);
 	/* Stay on this CPU: the slow path works on this CPU's structures. */
 	c = get_cpu_ptr(s->cpu_slab);
 	p = mslab_slab_alloc_slow(s, gfpflags, node, c);
@@ -773,12 +774,16 @@ static __always_inline bool sheaf_free_fast(struct mslab_cache *s, void *x,
 static inline unsigned int zero_size(struct mslab_cache *s,
 				     unsigned int orig_size)
 {
-	if ((s->flags & SLAB_KMALLOC) &&
+	if (orig_size && (s->flags & SLAB_KMALLOC) &&
 	    (READ_ONCE(s->flags) & (SLAB_RED_ZONE | SLAB_STORE_USER)))
 		return orig_size;
 	return s->object_size;
 }
 
+/*
+ * @orig_size: the size a kmalloc caller asked for, or 0 for the object
+ * size: looked up only where needed, off the fast paths.
+ */
 static __always_inline void *slab_alloc_node(struct mslab_cache *s,
 					     gfp_t gfpflags, int node,
 					     unsigned int orig_size,
@@ -814,8 +819,7 @@ static __always_inline void *slab_alloc_node(struct mslab_cache *s,
  */
 void *mslab_cache_alloc(struct mslab_cache *s, gfp_t gfpflags)
 {
-	return slab_alloc_node(s, gfpflags, NUMA_NO_NODE, s->object_size,
-			       _RET_IP_);
+	return slab_alloc_node(s, gfpflags, NUMA_NO_NODE, 0, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mslab_cache_alloc);
 
@@ -831,7 +835,7 @@ EXPORT_SYMBOL_GPL(mslab_cache_alloc);
  */
 void *mslab_cache_alloc_node(struct mslab_cache *s, gfp_t gfpflags, int node)
 {
-	return mslab_alloc_caller(s, gfpflags, node, s->object_size, _RET_IP_);
+	return mslab_alloc_caller(s, gfpflags, node, 0, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mslab_cache_alloc_node);
 
@@ -841,7 +845,8 @@ EXPORT_SYMBOL_GPL(mslab_cache_alloc_node);
  * @gfpflags: as for mslab_cache_alloc()
  * @node: the node, or NUMA_NO_NODE; an impossible one counts as the latter
  * @orig_size: bytes asked for, at most s->object_size: what a kmalloc
- *	       cache with owner tracking records and red-zones beyond
+ *	       cache with owner tracking records and red-zones beyond; 0 for
+ *	       the object size
  * @addr: the caller to record in owner tracking (mslab_kmalloc()'s caller)
  *
  * Return: as mslab_cache_alloc_node().
@@ -1083,20 +1088,26 @@ void mslab_slab_free(struct mslab_cache *s, struct mslab_slab *slab,
 	do_slab_free(s, slab, head, tail, cnt, addr, user);
 }
 
-/* Free one object of @slab, after checking it is the start of one. */
-static __always_inline void free_object(struct mslab_cache *s,
-					struct mslab_slab *slab, void *x,
-					unsigned long addr)
+/* Free one object of a debug slab of @s: checked with the slab's layout. */
+static noinline void free_debug_object(struct mslab_cache *s,
+				       struct mslab_slab *slab, void *x,
+				       unsigned long addr)
 {
-	/* Checked against its own layout: sheaves hold plain objects only. */
-	if (unlikely(slab->layout != &s->plain)) {
-		if (mslab_obj_in_slab(slab->layout, slab, x))
-			mslab_debug_free(s, slab, x, x, 1, addr, true);
-		else
-			mslab_report_free_error(s, x, addr,
-						"not the start of an object");
-		return;
-	}
+	if (mslab_obj_in_slab(slab->layout, slab, x))
+		mslab_debug_free(s, slab, x, x, 1, addr, true);
+	else
+		mslab_report_free_error(s, x, addr,
+					"not the start of an object");
+}
+
+/*
+ * Free one object of a plain slab of @s, after checking it is the start of
+ * one. Sheaves hold objects of plain slabs only.
+ */
+static __always_inline void free_plain_object(struct mslab_cache *s,
+					      struct mslab_slab *slab,
+					      void *x, unsigned long addr)
+{
 	if (unlikely(!mslab_obj_in_slab(&s->plain, slab, x))) {
 		mslab_report_free_error(s, x, addr, "not the start of an object");
 		return;
@@ -1120,7 +1131,10 @@ static __always_inline void free_object(struct mslab_cache *s,
 void mslab_free_object(struct mslab_cache *s, struct mslab_slab *slab,
 		       void *x, unsigned long addr)
 {
-	free_object(s, slab, x, addr);
+	if (likely(slab->layout == &s->plain))
+		free_plain_object(s, slab, x, addr);
+	else
+		free_debug_object(s, slab, x, addr);
 }
 
 /*
@@ -1163,12 +1177,18 @@ void mslab_cache_free(struct mslab_cache *s, void *obj)
 	if (unlikely(ZERO_OR_NULL_PTR(obj)))
 		return;
 	slab = mslab_virt_to_slab(obj);
-	if (unlikely(!slab || slab->cache != s)) {
+	/*
+	 * The plain layout lives inside @s, so one test says both "a slab of
+	 * @s" and "a plain slab": the fast paths'.
+	 */
+	if (likely(slab && slab->layout == &s->plain)) {
+		free_plain_object(s, slab, obj, _RET_IP_);
+	} else if (!slab || slab->cache != s) {
 		/* Says which of the two it was. */
 		mslab_free_to_slab(s, obj, _RET_IP_);
-		return;
+	} else {
+		free_debug_object(s, slab, obj, _RET_IP_);
 	}
-	free_object(s, slab, obj, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mslab_cache_free);
 

@@ -251,6 +251,7 @@ int mslab_cache_set_debug(struct mslab_cache *s, slab_flags_t mask,
 	/* The slow paths read the layout without a lock: publish it whole. */
 	smp_store_release(&s->layout, l);
 	WRITE_ONCE(s->flags, (s->flags & ~MSLAB_DEBUG_FLAGS) | debug);
+	WRITE_ONCE(s->sheaves_on, s->sheaf_capacity && !debug);
 	mslab_flush_all(s, true);
 	for_each_node(node)
 		sort_node_lists(s, s->node[node]);

@@ -448,6 +448,11 @@ struct mslab_cache {
 	bool random_freelist;
 	/* Objects per sheaf; 0: no sheaves, the slab front end only. */
 	unsigned int sheaf_capacity;
+	/*
+	 * Sheaves in use: sheaf_capacity and no debugging. One word for the
+	 * fast paths to test; READ_ONCE(), changed by layout.c.
+	 */
+	bool sheaves_on;
 	/* Each CPU's sheaves, if sheaf_capacity. */
 	struct mslab_pcs __percpu *pcs;
 	/* One per possible node, nr_node_ids entries. */
@@ -634,7 +639,7 @@ static inline bool mslab_slab_debug(const struct mslab_slab *slab)
 /* Do objects go through the CPUs' sheaves? Not while debugging is on. */
 static inline bool mslab_use_sheaves(const struct mslab_cache *s)
 {
-	return s->sheaf_capacity && !mslab_cache_debug(s);
+	return READ_ONCE(s->sheaves_on);
 }
 
 /* Is the free pointer after the object rather than inside it? */

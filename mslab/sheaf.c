@@ -439,6 +439,7 @@ int mslab_sheaves_init(struct mslab_cache *s, unsigned int capacity)
 		return 0;
 	s->sheaf_capacity = min_t(unsigned int, capacity,
 				  MSLAB_SHEAF_MAX_CAPACITY);
+	s->sheaves_on = true;
 	s->pcs = alloc_percpu(struct mslab_pcs);
 	if (!s->pcs)
 		return -ENOMEM;
