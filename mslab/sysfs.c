@@ -276,7 +276,7 @@ MSLAB_ATTR(validate);
 
 /* What show_slab_objects() counts, as SLUB's SO_* flags. */
 #define SO_ALL		BIT(0)	/* every slab */
-#define SO_PARTIAL	BIT(1)	/* node partial slabs */
+#define SO_PARTIAL	BIT(1)	/* node partial slabs, retired ones too */
 #define SO_CPU		BIT(2)	/* cpu slabs and cpu partial slabs */
 #define SO_OBJECTS	BIT(3)	/* objects in use, not slabs */
 #define SO_TOTAL	BIT(4)	/* object capacity, not slabs */
@@ -288,6 +288,8 @@ static unsigned long count_partial_inuse(struct mslab_node *n)
 
 	spin_lock_irqsave(&n->list_lock, flags);
 	list_for_each_entry(slab, &n->partial, slab_list)
+		x += mslab_slab_inuse(slab);
+	list_for_each_entry(slab, &n->retired, slab_list)
 		x += mslab_slab_inuse(slab);
 	spin_unlock_irqrestore(&n->list_lock, flags);
 	return x;
@@ -367,7 +369,8 @@ static ssize_t show_slab_objects(struct mslab_cache *s, char *buf,
 			if (flags & SO_OBJECTS)
 				x = count_partial_inuse(n);
 			else	/* A snapshot, as SLUB's. */
-				x = data_race(n->nr_partial);
+				x = data_race(n->nr_partial) +
+				    data_race(n->nr_retired);
 			nodes[node] += x;
 		}
 	}

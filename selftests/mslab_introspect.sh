@@ -261,7 +261,7 @@ for c in $CACHES; do
 	live=$(truth_head "$c" live)
 	s_inuse=$(sed -n 's/^total: slabs [0-9]* objects [0-9]* inuse //p' "$state")
 	s_slabs=$(awk '$1 == "hist-all" { print $NF }' "$state")
-	s_part=$(awk '$1 ~ /^node[0-9]+$/ && $2 == "slabs" { for (i = 3; i < NF; i++) if ($i == "partial") s += $(i + 1) } END { print s + 0 }' "$state")
+	s_part=$(awk '$1 ~ /^node[0-9]+$/ && $2 == "slabs" { for (i = 3; i < NF; i++) if ($i == "partial" || $i == "retired") s += $(i + 1) } END { print s + 0 }' "$state")
 	s_sum=$(awk '$1 == "hist-all" { for (i = 2; i < NF; i++) s += $i } END { print s + 0 }' "$state")
 	ktap_print_msg "$c state: inuse $s_inuse, slabs $s_slabs (histogram sum $s_sum), node partial $s_part"
 	ktap_test_result "debugfs: $c state: inuse == live, histogram == slabs, partial lists == partial" \
