@@ -368,9 +368,9 @@ static ssize_t show_slab_objects(struct mslab_cache *s, char *buf,
 		} else if (flags & SO_PARTIAL) {
 			if (flags & SO_OBJECTS)
 				x = count_partial_inuse(n);
-			else	/* A snapshot, as SLUB's. */
-				x = data_race(n->nr_partial) +
-				    data_race(n->nr_retired);
+			else	/* Racy snapshots, as SLUB's. */
+				x = data_race(n->nr_partial +
+					      n->nr_retired);
 			nodes[node] += x;
 		}
 	}
