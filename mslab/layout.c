@@ -47,31 +47,6 @@
 
 #include "mslab.h"
 
-/* SLUB's letters for the debug flags, in slab_debug= order. */
-static const struct {
-	slab_flags_t flag;
-	char letter;
-} debug_letters[] = {
-	{ SLAB_CONSISTENCY_CHECKS, 'F' },
-	{ SLAB_RED_ZONE, 'Z' },
-	{ SLAB_POISON, 'P' },
-	{ SLAB_STORE_USER, 'U' },
-};
-
-/* The debug flags as SLUB's letters ("FZPU"), or "-" for none. */
-static const char *debug_string(slab_flags_t flags, char *buf)
-{
-	unsigned int i, n = 0;
-
-	for (i = 0; i < ARRAY_SIZE(debug_letters); i++)
-		if (flags & debug_letters[i].flag)
-			buf[n++] = debug_letters[i].letter;
-	if (!n)
-		buf[n++] = '-';
-	buf[n] = '\0';
-	return buf;
-}
-
 /*
  * The layout for @debug, made on first use.
  * Return: the layout, or an ERR_PTR: -E2BIG when an object with that
@@ -227,7 +202,7 @@ static void sort_node_lists(struct mslab_cache *s, struct mslab_node *n)
 int mslab_cache_set_debug(struct mslab_cache *s, slab_flags_t mask,
 			  slab_flags_t set)
 {
-	char from[8], to[8];
+	char from[MSLAB_DEBUG_LETTERS_LEN], to[MSLAB_DEBUG_LETTERS_LEN];
 	struct mslab_layout *l;
 	slab_flags_t debug;
 	int node, err = 0;
@@ -243,11 +218,12 @@ int mslab_cache_set_debug(struct mslab_cache *s, slab_flags_t mask,
 	if (IS_ERR(l)) {
 		err = PTR_ERR(l);
 		pr_err("cache %s: cannot switch debugging to %s: %pe\n",
-		       s->name, debug_string(debug, to), l);
+		       s->name, mslab_debug_letters(debug, to), l);
 		goto out;
 	}
 	pr_info("cache %s: debugging %s -> %s for new slabs\n", s->name,
-		debug_string(s->flags, from), debug_string(debug, to));
+		mslab_debug_letters(s->flags, from),
+		mslab_debug_letters(debug, to));
 	/* The slow paths read the layout without a lock: publish it whole. */
 	smp_store_release(&s->layout, l);
 	WRITE_ONCE(s->flags, (s->flags & ~MSLAB_DEBUG_FLAGS) | debug);
@@ -277,7 +253,7 @@ int mslab_layouts_show(struct mslab_cache *s, char *buf)
 {
 	struct mslab_layout *cur = READ_ONCE(s->layout);
 	unsigned int i;
-	char name[8];
+	char name[MSLAB_DEBUG_LETTERS_LEN];
 	int len = 0;
 
 	for (i = 0; i < MSLAB_NR_LAYOUTS; i++) {
@@ -291,7 +267,7 @@ int mslab_layouts_show(struct mslab_cache *s, char *buf)
 			continue;
 		len += sysfs_emit_at(buf, len,
 				     "%s size=%u objects=%u order=%u slabs=%ld%s\n",
-				     debug_string(l->flags, name), l->size,
+				     mslab_debug_letters(l->flags, name), l->size,
 				     mslab_oo_objects(l->oo),
 				     mslab_oo_order(l->oo), slabs,
 				     l == cur ? " current" : "");

@@ -581,6 +581,9 @@ int mslab_traces_show(struct seq_file *seq, bool alloc);
 /* slab_debug.c */
 slab_flags_t mslab_slab_debug_flags(const char *spec, const char *name,
 				    bool *found);
+/* "FZPU" or "-", and the NUL. */
+#define MSLAB_DEBUG_LETTERS_LEN	5
+const char *mslab_debug_letters(slab_flags_t flags, char *buf);
 slab_flags_t mslab_apply_slab_debug(const char *name, slab_flags_t flags);
 
 /* sheaf.c */
@@ -773,7 +776,7 @@ struct mslab_slabinfo {
 	unsigned int objects_per_slab, cache_order;
 };
 
-unsigned long mslab_count_partial_free(struct mslab_node *n);
+unsigned long mslab_count_partial(struct mslab_node *n, bool free);
 void mslab_slabinfo_get(struct mslab_cache *s, struct mslab_slabinfo *info);
 void mslab_slabinfo_header(struct seq_file *m);
 void mslab_slabinfo_show(struct seq_file *m, struct mslab_cache *s);

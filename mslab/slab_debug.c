@@ -18,6 +18,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ctype.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -31,35 +32,65 @@ module_param(slab_debug, charp, 0444);
 MODULE_PARM_DESC(slab_debug,
 		 "Debugging for caches, as SLUB's slab_debug=: <FZPU|->[,cache[,cache...]][;...]");
 
+/* SLUB's letters for the debug flags, in slab_debug= order. */
+static const struct {
+	slab_flags_t flag;
+	char letter;
+} debug_letters[] = {
+	{ SLAB_CONSISTENCY_CHECKS, 'F' },
+	{ SLAB_RED_ZONE, 'Z' },
+	{ SLAB_POISON, 'P' },
+	{ SLAB_STORE_USER, 'U' },
+};
+
+/* The flag of a letter, either case; 0 for one mslab does not know. */
+static slab_flags_t letter_flag(char c)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(debug_letters); i++)
+		if (toupper(c) == debug_letters[i].letter)
+			return debug_letters[i].flag;
+	return 0;
+}
+
+/**
+ * mslab_debug_letters() - debug flags as SLUB's letters
+ * @flags: flags, of which the debug ones are shown
+ * @buf: room for MSLAB_DEBUG_LETTERS_LEN characters
+ *
+ * Return: @buf, holding e.g. "FZPU", or "-" for none.
+ */
+const char *mslab_debug_letters(slab_flags_t flags, char *buf)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(debug_letters); i++)
+		if (flags & debug_letters[i].flag)
+			buf[n++] = debug_letters[i].letter;
+	if (!n)
+		buf[n++] = '-';
+	buf[n] = '\0';
+	return buf;
+}
+
 /* The flags of one option string, e.g. "FZ"; reports what it skips. */
 static slab_flags_t parse_options(const char *opt, size_t len)
 {
-	slab_flags_t flags = 0;
+	slab_flags_t flags = 0, flag;
 	size_t i;
 
 	if (!len)
 		return MSLAB_DEBUG_FLAGS;
 	for (i = 0; i < len; i++) {
-		switch (opt[i]) {
-		case 'f': case 'F':
-			flags |= SLAB_CONSISTENCY_CHECKS;
-			break;
-		case 'z': case 'Z':
-			flags |= SLAB_RED_ZONE;
-			break;
-		case 'p': case 'P':
-			flags |= SLAB_POISON;
-			break;
-		case 'u': case 'U':
-			flags |= SLAB_STORE_USER;
-			break;
-		case '-':
+		flag = letter_flag(opt[i]);
+		if (flag)
+			flags |= flag;
+		else if (opt[i] == '-')
 			flags = 0;
-			break;
-		default:
+		else
 			pr_err("slab_debug: option '%c' is not supported, skipped\n",
 			       opt[i]);
-		}
 	}
 	return flags;
 }

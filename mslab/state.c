@@ -355,24 +355,32 @@ EXPORT_SYMBOL_IF_KUNIT(mslab_state_print);
 
 /* === /proc/slabinfo 2.1 ================================================= */
 
-/**
- * mslab_count_partial_free() - free objects on a node's partial slabs
- * @n: the node
- *
- * Context: takes n->list_lock.
- * Return: the sum of objects - inuse over the node partial and retired
- * lists.
- */
-unsigned long mslab_count_partial_free(struct mslab_node *n)
+/* Objects in use, or free with @free, of the slabs of one node list. */
+static unsigned long count_list(struct list_head *list, bool free)
 {
 	struct mslab_slab *slab;
-	unsigned long flags, x = 0;
+	unsigned long x = 0;
+
+	list_for_each_entry(slab, list, slab_list)
+		x += free ? slab->objects - mslab_slab_inuse(slab) :
+			    mslab_slab_inuse(slab);
+	return x;
+}
+
+/**
+ * mslab_count_partial() - objects on a node's partial slabs
+ * @n: the node
+ * @free: count the free objects, else those in use
+ *
+ * Context: takes n->list_lock.
+ * Return: the sum over the node partial and retired lists.
+ */
+unsigned long mslab_count_partial(struct mslab_node *n, bool free)
+{
+	unsigned long flags, x;
 
 	spin_lock_irqsave(&n->list_lock, flags);
-	list_for_each_entry(slab, &n->partial, slab_list)
-		x += slab->objects - mslab_slab_inuse(slab);
-	list_for_each_entry(slab, &n->retired, slab_list)
-		x += slab->objects - mslab_slab_inuse(slab);
+	x = count_list(&n->partial, free) + count_list(&n->retired, free);
 	spin_unlock_irqrestore(&n->list_lock, flags);
 	return x;
 }
@@ -397,7 +405,7 @@ void mslab_slabinfo_get(struct mslab_cache *s, struct mslab_slabinfo *info)
 
 		info->num_slabs += atomic_long_read(&n->nr_slabs);
 		info->num_objs += atomic_long_read(&n->total_objects);
-		nr_free += mslab_count_partial_free(n);
+		nr_free += mslab_count_partial(n, true);
 	}
 	info->active_objs = info->num_objs - min(nr_free, info->num_objs);
 	info->active_slabs = info->num_slabs;

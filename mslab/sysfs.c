@@ -281,20 +281,6 @@ MSLAB_ATTR(validate);
 #define SO_OBJECTS	BIT(3)	/* objects in use, not slabs */
 #define SO_TOTAL	BIT(4)	/* object capacity, not slabs */
 
-static unsigned long count_partial_inuse(struct mslab_node *n)
-{
-	struct mslab_slab *slab;
-	unsigned long flags, x = 0;
-
-	spin_lock_irqsave(&n->list_lock, flags);
-	list_for_each_entry(slab, &n->partial, slab_list)
-		x += mslab_slab_inuse(slab);
-	list_for_each_entry(slab, &n->retired, slab_list)
-		x += mslab_slab_inuse(slab);
-	spin_unlock_irqrestore(&n->list_lock, flags);
-	return x;
-}
-
 /*
  * The slab count of a CPU's partial chain, read without the CPU's lock as
  * SLUB does. The head may leave the chain meanwhile, and the field shares
@@ -361,13 +347,13 @@ static ssize_t show_slab_objects(struct mslab_cache *s, char *buf,
 				x = atomic_long_read(&n->total_objects);
 			else if (flags & SO_OBJECTS)
 				x = atomic_long_read(&n->total_objects) -
-				    mslab_count_partial_free(n);
+				    mslab_count_partial(n, true);
 			else
 				x = atomic_long_read(&n->nr_slabs);
 			nodes[node] += x;
 		} else if (flags & SO_PARTIAL) {
 			if (flags & SO_OBJECTS)
-				x = count_partial_inuse(n);
+				x = mslab_count_partial(n, false);
 			else	/* Racy snapshots, as SLUB's. */
 				x = data_race(n->nr_partial +
 					      n->nr_retired);
