@@ -319,6 +319,15 @@ static void free_bulk_refuses_other_memory(struct kunit *test)
 	mslab_cache_shrink(s);
 	KUNIT_EXPECT_EQ(test, mslab_count_inuse(s), 0UL);
 	KUNIT_EXPECT_EQ(test, *errors, 2);
+
+	/* The middle of an object of the same slab is refused, not linked. */
+	KUNIT_ASSERT_EQ(test, mslab_cache_alloc_bulk(s, GFP_KERNEL, 4, p), 4);
+	p[4] = p[3];
+	p[3] = p[1] + 8;
+	mslab_cache_free_bulk(s, 5, p);
+	KUNIT_EXPECT_EQ(test, *errors, 3);
+	mslab_cache_shrink(s);
+	KUNIT_EXPECT_EQ(test, mslab_count_inuse(s), 0UL);
 }
 
 /*

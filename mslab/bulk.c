@@ -147,6 +147,7 @@ static size_t build_detached_freelist(struct mslab_cache *s, size_t size,
 				      void **p, struct detached_freelist *df,
 				      bool user, unsigned long addr)
 {
+	const struct mslab_layout *l;
 	int lookahead = 3;
 	size_t same;
 	void *object;
@@ -184,18 +185,19 @@ static size_t build_detached_freelist(struct mslab_cache *s, size_t size,
 	df->freelist = object;
 	df->cnt = 1;
 	/* Linked as their slab's layout says: plain or debug. */
-	mslab_set_freepointer(df->slab->layout, object, NULL);
+	l = df->slab->layout;
+	mslab_set_freepointer(l, object, NULL);
 
 	same = size;
 	while (size) {
 		object = p[--size];
-		if (!ZERO_OR_NULL_PTR(object) &&
-		    mslab_virt_to_slab(object) == df->slab &&
-		    object != df->freelist &&
-		    (!user ||
-		     mslab_obj_in_slab(df->slab->layout, df->slab, object))) {
-			mslab_set_freepointer(df->slab->layout, object,
-					      df->freelist);
+		/*
+		 * The start of an object of df->slab lies in its pages: no
+		 * need to look the slab up again.
+		 */
+		if (!ZERO_OR_NULL_PTR(object) && object != df->freelist &&
+		    mslab_obj_in_slab(l, df->slab, object)) {
+			mslab_set_freepointer(l, object, df->freelist);
 			df->freelist = object;
 			df->cnt++;
 			same--;
