@@ -434,7 +434,21 @@ static void double_free_to_non_cpu_slab_is_counted(struct kunit *test)
 	check_cache_works(test, s, n + 1);
 }
 
+/* A cache records the module that created it: this suite's. */
+static void cache_records_owner(struct kunit *test)
+{
+	struct mslab_cache *s;
+
+	s = mslab_test_cache(test, "kunit-owner", 64, 0, 0, NULL);
+	KUNIT_EXPECT_STREQ(test, s->owner, "mslab_kunit");
+	KUNIT_EXPECT_FALSE(test, s->orphaned);
+	/* mslab's own size classes are mslab's. */
+	KUNIT_EXPECT_STREQ(test, mslab_kmalloc_caches[mslab_kmalloc_index(8)]->owner,
+			   "mslab");
+}
+
 static struct kunit_case mslab_cache_test_cases[] = {
+	KUNIT_CASE(cache_records_owner),
 	KUNIT_CASE(create_registers_cache),
 	KUNIT_CASE(cache_size_is_object_size),
 	KUNIT_CASE(destroy_frees_name_for_reuse),

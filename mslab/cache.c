@@ -237,20 +237,13 @@ fail:
 	return ERR_PTR(err);
 }
 
-/**
- * mslab_cache_create_args() - create a cache, with more choices
- * @name: a unique name, shown in /sys/kernel/mslab/ and the logs; copied
- * @size: object size in bytes, as for mslab_cache_create()
- * @args: alignment, constructor and front end (sheaves or not, capacity)
- * @flags: as for mslab_cache_create()
- *
- * Context: process context; may sleep.
- * Return: the cache, or NULL with the reason in the log (a panic instead
- * with SLAB_PANIC).
+/*
+ * mslab_cache_create_args() for a creator at @caller: the module a cache
+ * is charged to (owners.c).
  */
-struct mslab_cache *mslab_cache_create_args(const char *name, unsigned int size,
-					    const struct mslab_cache_args *args,
-					    slab_flags_t flags)
+static struct mslab_cache *create_caller(const char *name, unsigned int size,
+					 const struct mslab_cache_args *args,
+					 slab_flags_t flags, unsigned long caller)
 {
 	struct mslab_cache *s;
 	int err;
@@ -273,6 +266,8 @@ struct mslab_cache *mslab_cache_create_args(const char *name, unsigned int size,
 		s = ERR_PTR(-EEXIST);
 	} else {
 		s = create_cache(name, size, args, flags);
+		if (!IS_ERR(s))
+			mslab_record_owner(s, caller);
 	}
 	mutex_unlock(&mslab_mutex);
 out:
@@ -283,6 +278,24 @@ out:
 		return NULL;
 	}
 	return s;
+}
+
+/**
+ * mslab_cache_create_args() - create a cache, with more choices
+ * @name: a unique name, shown in /sys/kernel/mslab/ and the logs; copied
+ * @size: object size in bytes, as for mslab_cache_create()
+ * @args: alignment, constructor and front end (sheaves or not, capacity)
+ * @flags: as for mslab_cache_create()
+ *
+ * Context: process context; may sleep.
+ * Return: the cache, or NULL with the reason in the log (a panic instead
+ * with SLAB_PANIC).
+ */
+struct mslab_cache *mslab_cache_create_args(const char *name, unsigned int size,
+					    const struct mslab_cache_args *args,
+					    slab_flags_t flags)
+{
+	return create_caller(name, size, args, flags, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mslab_cache_create_args);
 
@@ -313,7 +326,7 @@ struct mslab_cache *mslab_cache_create(const char *name, unsigned int size,
 {
 	struct mslab_cache_args args = { .align = align, .ctor = ctor };
 
-	return mslab_cache_create_args(name, size, &args, flags);
+	return create_caller(name, size, &args, flags, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mslab_cache_create);
 
@@ -554,10 +567,14 @@ void mslab_cache_exit(void)
 		if (s->leaked)
 			pr_err("unload: cache %s was destroyed with objects in use (%lu objects in use); freeing it\n",
 			       s->name, live);
+		else if (s->orphaned)
+			pr_err("unload: cache %s of unloaded module %s was not destroyed (%lu objects in use); freeing it\n",
+			       s->name, s->owner, live);
 		else
 			pr_err("unload: cache %s was not destroyed (%lu objects in use); freeing it\n",
 			       s->name, live);
-		if (live && !s->leaked)
+		/* The others were reported when they were left. */
+		if (live && !s->leaked && !s->orphaned)
 			mslab_list_leaked_objects(s, "mslab_exit");
 		list_move(&s->list, &dead);
 		atomic_dec(&mslab_nr_caches);

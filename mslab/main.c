@@ -34,9 +34,14 @@ static int __init mslab_init(void)
 	err = mslab_shrinker_init();
 	if (err)
 		goto out_kmalloc;
+	err = mslab_owners_init();
+	if (err)
+		goto out_shrinker;
 	pr_info("version %s loaded\n", MSLAB_VERSION);
 	return 0;
 
+out_shrinker:
+	mslab_shrinker_exit();
 out_kmalloc:
 	mslab_kmalloc_exit();
 out_debugfs:
@@ -53,6 +58,7 @@ static void __exit mslab_exit(void)
 {
 	long pages;
 
+	mslab_owners_exit();
 	mslab_shrinker_exit();
 	/* Pending mslab_kfree_rcu() frees run mslab's code: let them finish. */
 	rcu_barrier();

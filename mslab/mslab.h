@@ -19,6 +19,7 @@
 #include <linux/lockdep.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
 #include <linux/percpu.h>
@@ -444,6 +445,10 @@ struct mslab_cache {
 	unsigned int remote_node_defrag_ratio;
 	/* Set once destroy found live objects: the cache is leaked. */
 	bool leaked;
+	/* Its module unloaded without destroying it (owners.c). */
+	bool orphaned;
+	/* The module that created it, "" for the kernel (owners.c). */
+	char owner[MODULE_NAME_LEN];
 	/* New slabs' freelists are shuffled (the layouts' random_seq). */
 	bool random_freelist;
 	/* Objects per sheaf; 0: no sheaves, the slab front end only. */
@@ -600,6 +605,11 @@ void mslab_barns_shrink(struct mslab_cache *s);
 /* cache.c */
 int mslab_shrink_nodes(struct mslab_cache *s);
 void mslab_discard_all_slabs(struct mslab_cache *s);
+
+/* owners.c: the modules that create caches */
+void mslab_record_owner(struct mslab_cache *s, unsigned long caller);
+int mslab_owners_init(void);
+void mslab_owners_exit(void);
 
 /* cache.c */
 unsigned long mslab_count_inuse(struct mslab_cache *s);
