@@ -108,10 +108,10 @@ static const struct mslab_bad_args_case mslab_bad_args_cases[] = {
 	{ "kunit-bad-align", 64, 3, 0, "align-3" },
 	{ "kunit-bad-align", 64, 48, 0, "align-48" },
 	{ "kunit-bad-align", 64, PAGE_SIZE * 2, 0, "align-over-page" },
-	{ "kunit-bad-flags", 64, 0, SLAB_TRACE, "trace" },
+	{ "kunit-bad-flags", 64, 0, SLAB_NOLEAKTRACE, "noleaktrace" },
 	{ "kunit-bad-flags", 64, 0, SLAB_CACHE_DMA32, "cache-dma32" },
-	{ "kunit-bad-flags", 64, 0, SLAB_POISON | SLAB_TRACE,
-	  "poison-with-trace" },
+	{ "kunit-bad-flags", 64, 0, SLAB_POISON | SLAB_NOLEAKTRACE,
+	  "poison-with-noleaktrace" },
 };
 
 KUNIT_ARRAY_PARAM_DESC(mslab_bad_args, mslab_bad_args_cases, desc);

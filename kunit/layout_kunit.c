@@ -32,7 +32,7 @@ static const struct flag_case flag_cases[] = {
 	{ "Z", SLAB_RED_ZONE },
 	{ "P", SLAB_POISON },
 	{ "U", SLAB_STORE_USER },
-	{ "FZPU", MSLAB_DEBUG_FLAGS },
+	{ "FZPU", MSLAB_DEBUG_DEFAULT_FLAGS },
 };
 
 KUNIT_ARRAY_PARAM_DESC(flag, flag_cases, desc);
@@ -412,6 +412,36 @@ static void kmalloc_traces_show_waste(struct kunit *test)
 		mslab_kfree(p[i]);
 }
 
+/*
+ * T (SLAB_TRACE) logs each allocation and free of a traced slab: a debug
+ * layout of the plain geometry, so allocations leave the fast path. (The
+ * log lines themselves are checked in QEMU, mslab_leak.sh.)
+ */
+static void trace_is_a_debug_layout(struct kunit *test)
+{
+	int *errors = mslab_test_count_errors(test);
+	unsigned long fast, slow;
+	struct mslab_cache *s;
+	void *p[2];
+
+	s = mslab_test_cache(test, "kunit-trace", 64, 0, 0, NULL);
+	KUNIT_ASSERT_EQ(test, mslab_cache_set_debug(s, SLAB_TRACE, SLAB_TRACE),
+			0);
+	KUNIT_EXPECT_TRUE(test, s->layout->flags & SLAB_TRACE);
+	KUNIT_EXPECT_EQ(test, s->layout->size, s->plain.size);
+	KUNIT_EXPECT_EQ(test, s->layout->offset, s->plain.offset);
+	fast = mslab_stat_sum(s, ALLOC_FASTPATH);
+	slow = mslab_stat_sum(s, ALLOC_SLOWPATH);
+	alloc_all(test, s, p, ARRAY_SIZE(p), 0x5a);
+	KUNIT_EXPECT_EQ(test, mslab_stat_sum(s, ALLOC_FASTPATH), fast);
+	KUNIT_EXPECT_EQ(test, mslab_stat_sum(s, ALLOC_SLOWPATH), slow + 2);
+	KUNIT_EXPECT_TRUE(test, slab_of(p[0])->layout->flags & SLAB_TRACE);
+	KUNIT_EXPECT_EQ(test, mslab_validate_cache(s), 0);
+	check_and_free_all(test, s, p, ARRAY_SIZE(p), 0x5a);
+	KUNIT_EXPECT_EQ(test, mslab_count_inuse(s), 0UL);
+	KUNIT_EXPECT_EQ(test, *errors, 0);
+}
+
 /* A layout that does not fit is refused, and nothing changes. */
 static void switch_too_big_refused(struct kunit *test)
 {
@@ -426,7 +456,8 @@ static void switch_too_big_refused(struct kunit *test)
 						    SLAB_RED_ZONE), -E2BIG);
 	KUNIT_EXPECT_PTR_EQ(test, s->layout, &s->plain);
 	KUNIT_EXPECT_EQ(test, s->flags & MSLAB_DEBUG_FLAGS, 0);
-	KUNIT_EXPECT_EQ(test, mslab_cache_set_debug(s, SLAB_TRACE, SLAB_TRACE),
+	KUNIT_EXPECT_EQ(test, mslab_cache_set_debug(s, SLAB_NOLEAKTRACE,
+						    SLAB_NOLEAKTRACE),
 			-EINVAL);
 	/* Flags that change no layout need none. */
 	KUNIT_EXPECT_EQ(test, mslab_cache_set_debug(s, SLAB_CONSISTENCY_CHECKS,
@@ -477,7 +508,7 @@ static void switch_while_allocating(struct kunit *test)
 {
 	static const slab_flags_t cycle[] = {
 		SLAB_RED_ZONE, SLAB_POISON | SLAB_STORE_USER, 0,
-		MSLAB_DEBUG_FLAGS, SLAB_CONSISTENCY_CHECKS, 0,
+		MSLAB_DEBUG_DEFAULT_FLAGS, SLAB_CONSISTENCY_CHECKS, 0,
 	};
 	int *errors = mslab_test_count_errors(test);
 	struct task_struct *task;
@@ -523,6 +554,7 @@ static struct kunit_case mslab_layout_test_cases[] = {
 	KUNIT_CASE(switch_kmalloc_orig_size),
 	KUNIT_CASE(kmalloc_records_orig_size),
 	KUNIT_CASE(kmalloc_traces_show_waste),
+	KUNIT_CASE(trace_is_a_debug_layout),
 	KUNIT_CASE(switch_too_big_refused),
 	KUNIT_CASE_SLOW(switch_while_allocating),
 	{}

@@ -37,7 +37,8 @@ static const struct slab_debug_case slab_debug_cases[] = {
 	{ "U;Z,b", "a", true, SLAB_STORE_USER, "global-block" },
 	{ "U;Z,b", "b", true, SLAB_RED_ZONE, "last-block-wins" },
 	{ "fzpu,a", "a", true, FZPU, "lower-case" },
-	{ "FT,a", "a", true, SLAB_CONSISTENCY_CHECKS, "unsupported-T-skipped" },
+	{ "FT,a", "a", true, SLAB_CONSISTENCY_CHECKS | SLAB_TRACE, "T-traces" },
+	{ "FA,a", "a", true, SLAB_CONSISTENCY_CHECKS, "unsupported-A-skipped" },
 };
 
 static void slab_debug_case_desc(const struct slab_debug_case *c, char *desc)

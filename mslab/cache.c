@@ -308,8 +308,9 @@ EXPORT_SYMBOL_GPL(mslab_cache_create_args);
  * @flags: the kernel's SLAB_* flags; SLAB_HWCACHE_ALIGN,
  *	   SLAB_RECLAIM_ACCOUNT, SLAB_PANIC, SLAB_NO_MERGE, SLAB_CACHE_DMA,
  *	   SLAB_TYPESAFE_BY_RCU, SLAB_KMALLOC and the debug flags
- *	   SLAB_CONSISTENCY_CHECKS, SLAB_RED_ZONE, SLAB_POISON and
- *	   SLAB_STORE_USER are supported, any other is refused
+ *	   SLAB_CONSISTENCY_CHECKS, SLAB_RED_ZONE, SLAB_POISON,
+ *	   SLAB_STORE_USER and SLAB_TRACE are supported, any other is
+ *	   refused
  * @ctor: constructor run once on each object when its slab is populated,
  *	  or NULL
  *

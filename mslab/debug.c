@@ -348,6 +348,37 @@ static __printf(3, 4) void slab_err(struct mslab_cache *s,
 	taint_bad_page();
 }
 
+/* The caller's stack, a frame a line, as stack_depot_print() does. */
+static void print_current_stack(void)
+{
+#ifdef CONFIG_STACKTRACE
+	unsigned long entries[MSLAB_TRACK_ADDRS];
+	unsigned int nr;
+
+	nr = stack_trace_save(entries, ARRAY_SIZE(entries), 2);
+	stack_trace_print(entries, nr, 1);
+#endif
+}
+
+/*
+ * SLUB's trace() (SLAB_TRACE): each allocation and free of a traced slab
+ * in the log, a free with the object's contents, and the caller's stack.
+ * SLUB calls dump_stack(); mslab prints the frames only, as the owner
+ * tracks do, without a "Call Trace:" that reads as a kernel report.
+ */
+static void trace(struct mslab_cache *s, struct mslab_slab *slab,
+		  void *object, bool alloc)
+{
+	if (!(slab->layout->flags & SLAB_TRACE))
+		return;
+	pr_info("TRACE %s %s 0x%p inuse=%d fp=0x%p\n", s->name,
+		alloc ? "alloc" : "free", object, slab->inuse, slab->freelist);
+	if (!alloc)
+		print_section(KERN_INFO, "Object ", object,
+			      min_t(unsigned int, s->object_size, PAGE_SIZE));
+	print_current_stack();
+}
+
 /* === Patterns and checks ================================================ */
 
 /* SLUB's init_object(): red zones to @val, poison the object. */
@@ -704,6 +735,7 @@ static void *alloc_single(struct mslab_cache *s, struct mslab_node *n,
 	}
 	slab->freelist = next;
 	slab->inuse++;
+	trace(s, slab, object, true);
 	set_orig_size(s, l, object, orig_size);
 	init_object(s, l, object, SLUB_RED_ACTIVE);
 	if (slab->inuse == slab->objects && slab->on_node_partial)
@@ -884,6 +916,7 @@ next_object:
 		goto out;
 	if (l->flags & SLAB_STORE_USER)
 		set_track_update(l, object, TRACK_FREE, addr, handle);
+	trace(s, slab, object, false);
 	/* The free pointer survives: poisoning moved it out of the object. */
 	init_object(s, l, object, SLUB_RED_INACTIVE);
 	if (object != tail) {

@@ -394,8 +394,8 @@ struct mslab_layout {
 	atomic_long_t nr_slabs;
 };
 
-/* One layout per combination of F, Z, P and U: see mslab_layout_index(). */
-#define MSLAB_NR_LAYOUTS	16
+/* One per combination of F, Z, P, U and T: see mslab_layout_index(). */
+#define MSLAB_NR_LAYOUTS	32
 
 /*
  * A cache. Its plain layout is computed once by mslab_cache_create() and
@@ -568,7 +568,8 @@ static inline unsigned int mslab_layout_index(slab_flags_t flags)
 	return (flags & SLAB_CONSISTENCY_CHECKS ? 1 : 0) |
 	       (flags & SLAB_RED_ZONE ? 2 : 0) |
 	       (flags & SLAB_POISON ? 4 : 0) |
-	       (flags & SLAB_STORE_USER ? 8 : 0);
+	       (flags & SLAB_STORE_USER ? 8 : 0) |
+	       (flags & SLAB_TRACE ? 16 : 0);
 }
 
 int mslab_layouts_init(struct mslab_cache *s);
@@ -586,8 +587,8 @@ int mslab_traces_show(struct seq_file *seq, bool alloc);
 /* slab_debug.c */
 slab_flags_t mslab_slab_debug_flags(const char *spec, const char *name,
 				    bool *found);
-/* "FZPU" or "-", and the NUL. */
-#define MSLAB_DEBUG_LETTERS_LEN	5
+/* "FZPUT" or "-", and the NUL. */
+#define MSLAB_DEBUG_LETTERS_LEN	6
 const char *mslab_debug_letters(slab_flags_t flags, char *buf);
 slab_flags_t mslab_apply_slab_debug(const char *name, slab_flags_t flags);
 
@@ -628,14 +629,17 @@ bool mslab_count_kunit_error(void);
 #define MSLAB_OBJECT_POISON __SLAB_FLAG_BIT(_SLAB_OBJECT_POISON)
 
 /*
- * The flags that make a cache a debug cache (SLUB's SLAB_DEBUG_FLAGS less
- * SLAB_TRACE, which mslab does not implement). While a cache has any, it
- * uses no cpu slab and no sheaf: every allocation goes through debug.c,
- * and so does every free of an object of a debug slab (one built with a
- * debug layout), under the node's list_lock, as SLUB's debug caches do.
+ * The flags that make a cache a debug cache (SLUB's SLAB_DEBUG_FLAGS).
+ * While a cache has any, it uses no cpu slab and no sheaf: every
+ * allocation goes through debug.c, and so does every free of an object of
+ * a debug slab (one built with a debug layout), under the node's
+ * list_lock, as SLUB's debug caches do.
  */
 #define MSLAB_DEBUG_FLAGS (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | \
-			   SLAB_POISON | SLAB_STORE_USER)
+			   SLAB_POISON | SLAB_STORE_USER | SLAB_TRACE)
+/* What slab_debug= with no letter turns on (SLUB's DEBUG_DEFAULT_FLAGS). */
+#define MSLAB_DEBUG_DEFAULT_FLAGS (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | \
+				   SLAB_POISON | SLAB_STORE_USER)
 
 /* Is debugging on for new objects: do allocations go through debug.c? */
 static inline bool mslab_cache_debug(const struct mslab_cache *s)

@@ -6,13 +6,13 @@
  *	slab_debug=<options>[,<cache>,<cache>...][;<options>[,<cache>...]]...
  *
  * <options> are letters: F consistency checks, Z red zones, P poisoning,
- * U owner tracking; "-" switches debugging off; no letter at all means
- * FZPU. A block without caches applies to every cache; a cache name may
+ * U owner tracking, T tracing; "-" switches debugging off; no letter at
+ * all means FZPU. A block without caches applies to every cache; a cache name may
  * end in '*' to match a prefix. Each cache created while mslab is loaded,
  * its kmalloc caches included, gets the flags of the last block that
  * applies to it added to its creator's, as SLUB's kmem_cache_flags() does,
  * unless its creator passed SLAB_NO_USER_FLAGS. Letters SLUB knows but
- * mslab does not implement (T, A, O) and unknown ones are reported and
+ * mslab does not implement (A, O) and unknown ones are reported and
  * skipped.
  */
 
@@ -30,7 +30,7 @@
 static char *slab_debug;
 module_param(slab_debug, charp, 0444);
 MODULE_PARM_DESC(slab_debug,
-		 "Debugging for caches, as SLUB's slab_debug=: <FZPU|->[,cache[,cache...]][;...]");
+		 "Debugging for caches, as SLUB's slab_debug=: <FZPUT|->[,cache[,cache...]][;...]");
 
 /* SLUB's letters for the debug flags, in slab_debug= order. */
 static const struct {
@@ -41,6 +41,7 @@ static const struct {
 	{ SLAB_RED_ZONE, 'Z' },
 	{ SLAB_POISON, 'P' },
 	{ SLAB_STORE_USER, 'U' },
+	{ SLAB_TRACE, 'T' },
 };
 
 /* The flag of a letter, either case; 0 for one mslab does not know. */
@@ -81,7 +82,7 @@ static slab_flags_t parse_options(const char *opt, size_t len)
 	size_t i;
 
 	if (!len)
-		return MSLAB_DEBUG_FLAGS;
+		return MSLAB_DEBUG_DEFAULT_FLAGS;
 	for (i = 0; i < len; i++) {
 		flag = letter_flag(opt[i]);
 		if (flag)

@@ -203,9 +203,6 @@ MSLAB_FLAG_ATTR(hwcache_align, SLAB_HWCACHE_ALIGN);
 MSLAB_FLAG_ATTR(reclaim_account, SLAB_RECLAIM_ACCOUNT);
 MSLAB_FLAG_ATTR(destroy_by_rcu, SLAB_TYPESAFE_BY_RCU);
 MSLAB_FLAG_ATTR(cache_dma, SLAB_CACHE_DMA);
-/* SLAB_TRACE is refused, so trace reads 0. */
-MSLAB_FLAG_ATTR(trace, SLAB_TRACE);
-
 /*
  * The debug flags in force for new slabs, "1" or "0". Unlike SLUB's,
  * writable: "1" or "0" switches the flag for new slabs (layout.c), while
@@ -243,6 +240,7 @@ MSLAB_DEBUG_ATTR(sanity_checks, SLAB_CONSISTENCY_CHECKS);
 MSLAB_DEBUG_ATTR(red_zone, SLAB_RED_ZONE);
 MSLAB_DEBUG_ATTR(poison, SLAB_POISON);
 MSLAB_DEBUG_ATTR(store_user, SLAB_STORE_USER);
+MSLAB_DEBUG_ATTR(trace, SLAB_TRACE);
 
 /* Slabs per layout: which debugging the cache's slabs were built with. */
 static ssize_t layouts_show(struct mslab_cache *s, char *buf)

@@ -47,7 +47,7 @@ CYCLE_SECONDS=6
 RO_ATTRS="slab_size object_size objs_per_slab order objects objects_partial
 	partial cpu_slabs slabs total_objects slabs_cpu_partial ctor aliases
 	align hwcache_align reclaim_account destroy_by_rcu cache_dma usersize
-	trace sheaf_capacity layouts"
+	sheaf_capacity layouts"
 STAT_ATTRS="alloc_fastpath alloc_slowpath free_fastpath free_slowpath
 	free_frozen free_add_partial free_remove_partial alloc_from_partial
 	alloc_slab alloc_refill alloc_node_mismatch free_slab cpuslab_flush
@@ -58,7 +58,7 @@ STAT_ATTRS="alloc_fastpath alloc_slowpath free_fastpath free_slowpath
 	sheaf_flush sheaf_refill sheaf_alloc sheaf_free barn_get barn_get_fail
 	barn_put barn_put_fail"
 RW_ATTRS="min_partial cpu_partial remote_node_defrag_ratio shrink validate
-	sanity_checks red_zone poison store_user $STAT_ATTRS"
+	sanity_checks red_zone poison store_user trace $STAT_ATTRS"
 
 ktap_print_header
 

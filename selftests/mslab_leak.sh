@@ -4,7 +4,9 @@
 # Selftest of mslab's leak reports, run as root in the QEMU VM
 # (scripts/vm-selftest.sh) under busybox sh. mslab_leaker.ko creates two
 # caches with owner tracking (SLAB_STORE_USER) and allocates their objects
-# in its function leaker_alloc():
+# in its function leaker_alloc(); mslab.ko is loaded with
+# slab_debug=T,leak-kept, so leak-kept's allocations are traced
+# (SLAB_TRACE: "TRACE leak-kept alloc 0x...", then the stack):
 #
 #  rmmod mslab_leaker  destroys leak-destroyed with 3 objects live:
 #                      mslab_cache_destroy() reports "BUG leak-destroyed:
@@ -45,7 +47,7 @@ SITE_RE='Allocated in leaker_alloc(\.[a-z]+\.[0-9]+)*\+0x[0-9a-f]+/0x[0-9a-f]+ \
 
 ktap_print_header
 ksft_require_mslab mslab mslab_leaker
-ktap_set_plan 18
+ktap_set_plan 19
 
 tag="mslab_leak-$$"
 win_destroy="leak-destroy-$$"
@@ -98,12 +100,21 @@ dump_window() {
 
 ksft_dmesg_mark "$tag"
 
-ktap_test_result "insmod mslab.ko" insmod "$MODULES/mslab.ko"
+# leak-kept is traced too: each allocation in the log with its stack.
+ktap_test_result "insmod mslab.ko slab_debug=T,leak-kept" \
+	insmod "$MODULES/mslab.ko" slab_debug=T,leak-kept
 nkmalloc=$(ls -d "$SYSFS"/mslab-kmalloc-* 2>/dev/null | wc -l)
 pages0=$(stats_get pages)
 ktap_test_result "insmod mslab_leaker.ko" insmod "$MODULES/mslab_leaker.ko"
-ktap_test_result "leak-destroyed and leak-kept have owner tracking" \
-	test "$(cat $SYSFS/leak-destroyed/store_user 2>/dev/null)$(cat $SYSFS/leak-kept/store_user 2>/dev/null)" = 11
+ktap_test_result "leak-destroyed and leak-kept have owner tracking, leak-kept tracing" \
+	test "$(cat $SYSFS/leak-destroyed/store_user 2>/dev/null)$(cat $SYSFS/leak-kept/store_user 2>/dev/null)$(cat $SYSFS/leak-destroyed/trace 2>/dev/null)$(cat $SYSFS/leak-kept/trace 2>/dev/null)" = 1101
+# SLAB_TRACE: "TRACE <cache> alloc 0x... inuse=N fp=0x...", then the stack.
+dmesg | sed -n "/mslab-selftest: mark $tag\$/,\$p" >"$tmp/load.log"
+traced=$(count 'mslab: TRACE leak-kept alloc 0x[0-9a-f]+ inuse=[0-9]+ fp=0x' "$tmp/load.log")
+frames=$(count '^\[[ 0-9.]*\] +leaker_alloc(\.[a-z]+\.[0-9]+)*\+0x[0-9a-f]+/0x[0-9a-f]+ \[mslab_leaker\]' "$tmp/load.log")
+ktap_print_msg "leak-kept: $traced allocations traced, $frames stacks through leaker_alloc"
+ktap_test_result "each of the $KEPT_LIVE allocations of leak-kept is traced, with its stack" \
+	test "$traced" -eq "$KEPT_LIVE" -a "$frames" -eq "$KEPT_LIVE"
 
 
 # --- mslab_cache_destroy() with live objects -------------------------------
