@@ -1787,19 +1787,7 @@ static int bench_mem_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
-static int bench_mem_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, bench_mem_show, NULL);
-}
-
-static const struct file_operations bench_mem_fops = {
-	.owner = THIS_MODULE,
-	.open = bench_mem_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-	.write = bench_mem_write,
-};
+DEFINE_SHOW_STORE_ATTRIBUTE(bench_mem);
 
 /* An allocator's name: letters, digits and '_', not "kernel". */
 static bool bench_name_ok(const char *name)
@@ -1941,19 +1929,7 @@ static int bench_ab_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
-static int bench_ab_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, bench_ab_show, NULL);
-}
-
-static const struct file_operations bench_ab_fops = {
-	.owner = THIS_MODULE,
-	.open = bench_ab_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-	.write = bench_ab_write,
-};
+DEFINE_SHOW_STORE_ATTRIBUTE(bench_ab);
 
 /* --- set-up -------------------------------------------------------------- */
 
