@@ -6,6 +6,9 @@
 # left in /bench-args, prints a sentinel with its exit status and powers off.
 # The root is a hostfs directory whose /bin holds busybox and its applets.
 
+# First, so that scripts/bench.sh can tell a kernel that never ran a user
+# process (mslab_uml_started_init) from a failing benchmark.
+echo "mslab-uml-bench: init started"
 /bin/busybox mkdir -p /proc /sys /dev /tmp
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t sysfs sysfs /sys

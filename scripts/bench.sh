@@ -291,6 +291,8 @@ run_uml() {
 	rc=$?
 	set -e
 	log "UML bench ran for $((SECONDS - start)) s (status $rc)"
+	mslab_uml_started_init "$console" 'mslab-uml-bench: init started' ||
+		return 1
 	bench_report uml "$console"
 }
 

@@ -46,6 +46,13 @@ timeout --kill-after=10 "$timeout_s" "$uml/linux" mem=1G console=tty \
 rc=$?
 set -e
 
+# A UML kernel that cannot run user processes here never reaches init:
+# say why, rather than that kunit.py found no KTAP output.
+if ! mslab_uml_started_init "$log_file" 'mslab-uml: init started'; then
+	mslab_record kunit 0 1 0
+	exit 1
+fi
+
 # The built-in KUnit executor prints an empty KTAP report at boot; parse
 # only what follows the marker init prints before loading mslab_kunit.ko.
 json="$logdir/kunit.json"

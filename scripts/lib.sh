@@ -16,20 +16,39 @@ mslab_abi() {
 	cat "$MSLAB_CACHE/abi"
 }
 
-# Extract Debian's linux-source-6.12 tarball once per package version and
-# print the tree's path. checkpatch.pl, kunit.py and the UML kernel come from
-# here.
+# The project's own patches to the 6.12 tree, applied in name order when it
+# is extracted; each one's header says why (scripts/patches/README).
+mslab_kernel_patches() {
+	ls "$MSLAB_ROOT"/scripts/patches/*.patch 2>/dev/null | LC_ALL=C sort
+}
+
+# A short hash of the patches' contents: part of the tree's and the UML
+# kernels' cache keys, so a changed patch rebuilds them.
+mslab_kernel_patches_key() {
+	mslab_kernel_patches | xargs -r cat | sha256sum | cut -c1-12
+}
+
+# Extract Debian's linux-source-6.12 tarball and apply the patches, once per
+# package version and patch set, and print the tree's path. checkpatch.pl,
+# kunit.py and the UML kernels come from here.
 mslab_kernel_src() {
-	local ver dir tarball=/usr/src/linux-source-6.12.tar.xz
+	local ver dir top p tarball=/usr/src/linux-source-6.12.tar.xz
 	ver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) ||
 		die "linux-source-6.12 is not installed (run scripts/setup.sh)"
-	dir="$MSLAB_CACHE/src-$ver/linux-source-6.12"
+	top="$MSLAB_CACHE/src-$ver-$(mslab_kernel_patches_key)"
+	dir="$top/linux-source-6.12"
 	if [ ! -f "$dir/.mslab-extracted" ]; then
 		log "extracting $tarball"
-		rm -rf "$MSLAB_CACHE/src-$ver"
-		mkdir -p "$MSLAB_CACHE/src-$ver"
-		tar -C "$MSLAB_CACHE/src-$ver" -xJf "$tarball" ||
+		# Trees of other versions or patch sets are 1.5 GB each.
+		rm -rf "$MSLAB_CACHE"/src-*
+		mkdir -p "$top"
+		tar -C "$top" -xJf "$tarball" ||
 			die "cannot extract $tarball"
+		for p in $(mslab_kernel_patches); do
+			log "applying $(basename "$p")"
+			patch -d "$dir" -p1 --forward --quiet <"$p" >&2 ||
+				die "$(basename "$p") does not apply to $tarball ($ver)"
+		done
 		touch "$dir/.mslab-extracted"
 	fi
 	echo "$dir"
@@ -92,15 +111,54 @@ mslab_build_vm_modules() {
 		>"$build_log" 2>&1
 }
 
+# The size of this host's XSAVE area in bytes (CPUID leaf 0xD, EBX: the
+# size for the features the host kernel enabled), from a probe compiled once
+# into the cache; "unknown" where that fails.
+mslab_host_xsave_size() {
+	local probe="$MSLAB_CACHE/host-xsave-size"
+	if [ ! -x "$probe" ]; then
+		mkdir -p "$MSLAB_CACHE"
+		printf '%s\n' '#include <cpuid.h>' '#include <stdio.h>' \
+			'int main(void) { unsigned int a, b, c, d;' \
+			'if (!__get_cpuid_count(0xd, 0, &a, &b, &c, &d)) return 1;' \
+			'printf("%u\n", b); return 0; }' |
+			gcc -x c -o "$probe" - 2>/dev/null || { echo unknown; return; }
+	fi
+	"$probe" 2>/dev/null || echo unknown
+}
+
+# Did the UML kernel whose console log is $1 start its init, which prints $2
+# first? If not, say why in one line and return 1. The known cause is a UML
+# 6.12 kernel built without scripts/patches/uml-6.12-host-xsave-size.patch on
+# a host whose XSAVE area is not 2,696 bytes: it dies at the first user
+# process, and KUnit would only say that it found no KTAP output.
+mslab_uml_started_init() {
+	local console=$1 marker=$2 line sent
+	grep -a -q -F "$marker" "$console" && return 0
+	if line=$(grep -a -m1 -F "larger than UML's FP buffer" "$console"); then
+		log "UML cannot run a user process on this host: $line"
+	elif line=$(grep -a -m1 -E 'fp regs failed|fp_registers (failed|returned)' \
+			"$console"); then
+		sent=$(grep -a -o 'Host FP state (NT_X86_XSTATE): [0-9]*' "$console" |
+			grep -o '[0-9]*$' | head -n 1)
+		sent=${sent:+$sent bytes}
+		sent=${sent:-2,696 bytes: this UML kernel lacks scripts/patches/uml-6.12-host-xsave-size.patch}
+		log "UML cannot run a user process on this host: the host refused its FP registers (\"${line#*userspace - }\"); this host's XSAVE area is $(mslab_host_xsave_size) bytes (CPUID 0xD), UML sent $sent"
+	else
+		log "UML did not start its init (no \"$marker\" in $console); its last line: \"$(grep -a -v '^$' "$console" | tail -n 1)\""
+	fi
+	return 1
+}
+
 # How mslab_uml_kernel builds; bump when its steps change, to rebuild.
-MSLAB_UML_RECIPE=1
+MSLAB_UML_RECIPE=2
 
 # Build (or reuse) a UML kernel from Debian's linux-source-6.12 with the
 # kernel's own kunit.py and the kunitconfig $1, in $MSLAB_CACHE/$2 (log in
 # $MSLAB_CACHE/$2.log), with what out-of-tree modules need. Redone only when
-# the source package version, the kunitconfig (comments aside, but not
-# "# CONFIG_... is not set") or MSLAB_UML_RECIPE change. Prints the build
-# directory on stdout.
+# the source package version, the project's kernel patches, the kunitconfig
+# (comments aside, but not "# CONFIG_... is not set") or MSLAB_UML_RECIPE
+# change. Prints the build directory on stdout.
 mslab_uml_kernel() {
 	local kunitconfig=$1 build="$MSLAB_CACHE/$2"
 	local build_log="$MSLAB_CACHE/$2.log" src src_ver key start
@@ -110,7 +168,8 @@ mslab_uml_kernel() {
 	src=$(mslab_kernel_src)
 	key=$({ grep -v -e '^#' -e '^$' "$kunitconfig"
 		grep '^# CONFIG_.* is not set' "$kunitconfig"
-		echo "recipe $MSLAB_UML_RECIPE"; } | sha256sum | cut -c1-16)
+		echo "recipe $MSLAB_UML_RECIPE"
+		echo "patches $(mslab_kernel_patches_key)"; } | sha256sum | cut -c1-16)
 	key="$src_ver-$key"
 	if [ -x "$build/linux" ] &&
 	   [ "$(cat "$build/.mslab-key" 2>/dev/null)" = "$key" ]; then

@@ -14,7 +14,7 @@ set -euo pipefail
 
 BASE_PKGS="linux-source-6.12 qemu-system-x86 busybox-static sparse
 	flex bison bc libelf-dev libssl-dev cpio kmod make gcc python3
-	gnuplot-nox perl xz-utils libc6-dev"
+	gnuplot-nox perl xz-utils libc6-dev patch"
 
 have_all() {
 	local p

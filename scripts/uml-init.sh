@@ -4,6 +4,9 @@
 # init of the UML kernel that runs mslab's KUnit suites (scripts/kunit.sh).
 # Loading mslab_kunit.ko runs its suites; their KTAP goes to the console.
 
+# First, so that scripts/kunit.sh can tell a kernel that never ran a user
+# process (mslab_uml_started_init) from a failing test.
+echo "mslab-uml: init started"
 /bin/busybox mkdir -p /proc /sys /dev /tmp
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t sysfs sysfs /sys
