@@ -4,6 +4,7 @@
 # make check: every test mslab has, in order of cost.
 #   lint      checkpatch.pl --strict and sparse          (scripts/lint.sh)
 #   kunit     KUnit suites under UML, KASAN + lockdep    (scripts/kunit.sh)
+#   uml-hosts that UML kernel on other XSAVE sizes, in QEMU (scripts/uml-hosts.sh)
 #   selftest  kselftests in QEMU, 4 vCPUs, 2 NUMA nodes  (scripts/vm-selftest.sh)
 # A failing stage does not stop the others. The last line is the sum over
 # all stages, "N passed, M failed"; the exit code is non-zero on any failure
@@ -14,7 +15,7 @@ set -uo pipefail
 
 rm -rf "$MSLAB_RESULTS"
 mkdir -p "$MSLAB_RESULTS"
-stages=(lint kunit vm-selftest)
+stages=(lint kunit uml-hosts vm-selftest)
 for stage in "${stages[@]}"; do
 	start=$(date +%s)
 	log "=== $stage ==="
@@ -29,7 +30,7 @@ done
 passed=0
 failed=0
 skipped=0
-for stage in lint kunit selftest; do
+for stage in lint kunit uml-hosts selftest; do
 	f="$MSLAB_RESULTS/$stage.counts"
 	if [ ! -f "$f" ]; then
 		log "stage $stage recorded no result"

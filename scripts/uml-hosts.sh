@@ -8,18 +8,18 @@
 #
 # Each "host" is a QEMU guest (Debian's 6.12 kernel, TCG) with a CPU model
 # whose XSAVE area differs: the guest kernel is the host UML runs on. UML
-# boots from a hostfs root inside the guest and its init, a busybox shell,
-# prints a line: that line is a user process that ran, with its FP state
-# saved and restored by PTRACE_{GET,SET}REGSET at the size the guest's CPU
-# makes it. One test point per CPU model, KTAP on stdout; UML's console
+# boots from a hostfs root inside the guest, and its init (user processes,
+# whose FP state UML saves and restores with PTRACE_{GET,SET}REGSET at the
+# size the guest's CPU makes it) runs two floating-point sums at once and
+# prints them; both must equal the host's. One test point per CPU model, KTAP on stdout; UML's console
 # and the guest's are in $MSLAB_RESULTS/uml-hosts-<model>.log. Records the
 # counts as the stage "uml-hosts" for scripts/check.sh.
 #
 # The models (QEMU 7.2 under TCG emulates x87, SSE, AVX and PKU, not
 # AVX-512 or AMX):
 #   max               XSAVE with PKRU: 2,696 bytes, the size UML 6.12 assumes
-#   max,pku=off       x87+SSE+AVX: 832 bytes
-#   max,pku=off,avx=off  x87+SSE: 576 bytes
+#   max,pku=off       x87+SSE+AVX+MPX: 1,088 bytes
+#   SandyBridge       x87+SSE+AVX: 832 bytes
 #   max,xsave=off     no XSAVE: UML falls back to PTRACE_GETFPREGS
 set -euo pipefail
 
@@ -31,7 +31,7 @@ abi=$(mslab_abi)
 kernel=/boot/vmlinuz-$abi-amd64
 [ -f "$kernel" ] || die "$kernel is missing (run scripts/setup.sh)"
 
-models=("max" "max,pku=off" "max,pku=off,avx=off" "max,xsave=off")
+models=("max" "max,pku=off" "SandyBridge" "max,xsave=off")
 timeout_s=${MSLAB_VM_TIMEOUT:-300}
 mkdir -p "$MSLAB_RESULTS"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mslab-uml-hosts.XXXXXX")
@@ -41,14 +41,31 @@ trap 'rm -rf "$tmp"' EXIT
 # matters here) and, as UML's hostfs root, a directory whose init prints
 # the marker and powers UML off.
 root="$tmp/root"
-mkdir -p "$root"/{bin,dev,proc,sys,tmp,uml/bin,uml/proc,uml/dev}
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,uml/bin,uml/proc,uml/dev,uml/tmp}
 cp /bin/busybox "$root/bin/busybox"
 cp /bin/busybox "$root/uml/bin/busybox"
 mknod "$root/dev/console" c 5 1 2>/dev/null || true
 strip -o "$root/linux" "$uml/linux"
-cat >"$root/uml/init" <<'EOF'
+# UML is a dynamically linked host program: its libraries come along.
+for lib in $(ldd "$uml/linux" | grep -o '/[^ ]*'); do
+	mkdir -p "$root$(dirname "$lib")"
+	cp -L "$lib" "$root$lib"
+done
+# Two processes summing in floating point at once, so UML switches between
+# them with their FP registers live: a state saved or restored wrong shows
+# as a wrong sum. The host's busybox gives the expected one.
+sum='BEGIN { s = 0; for (i = 1; i <= 20000; i++) s += 1.0 / i; printf "%.12f", s }'
+expected=$(/bin/busybox awk "$sum")
+cat >"$root/uml/init" <<EOF
 #!/bin/busybox sh
 echo "mslab-uml-hosts: a user process ran"
+# A background job's stdin is /dev/null, and hostfs has no devices.
+/bin/busybox mount -t ramfs ramfs /dev
+/bin/busybox mknod /dev/null c 1 3
+/bin/busybox awk '$sum' >/tmp/a &
+/bin/busybox awk '$sum' >/tmp/b
+wait
+echo "mslab-uml-hosts: sums \$(/bin/busybox cat /tmp/a) \$(/bin/busybox cat /tmp/b) expected $expected"
 /bin/busybox poweroff -f
 EOF
 cat >"$root/init" <<'EOF'
@@ -65,7 +82,7 @@ echo "mslab-uml-hosts: guest flags: $(grep -m1 '^flags' /proc/cpuinfo |
 mkdir -p /tmp/uml-tmp
 mount -t tmpfs -o exec tmpfs /tmp/uml-tmp
 chmod 755 /uml/init
-TMPDIR=/tmp/uml-tmp /linux mem=64M console=tty rootfstype=hostfs \
+TMPDIR=/tmp/uml-tmp /linux mem=256M console=tty rw rootfstype=hostfs \
 	hostfs=/uml init=/init </dev/null 2>&1
 echo "mslab-uml-hosts: uml exit=$?"
 poweroff -f
@@ -84,7 +101,7 @@ for model in "${models[@]}"; do
 	log_file="$MSLAB_RESULTS/uml-hosts-${model//,/_}.log"
 	start=$SECONDS
 	timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
-		-nographic -no-reboot -nic none -cpu "$model" -m 1G -smp 1 \
+		-nographic -no-reboot -nic none -cpu "$model" -m 2G -smp 1 \
 		-kernel "$kernel" -initrd "$tmp/initramfs.cpio.gz" \
 		-append "console=ttyS0 panic=-1 loglevel=4 rdinit=/init" \
 		</dev/null 2>&1 | tr -d '\r' >"$log_file" || true
@@ -92,12 +109,13 @@ for model in "${models[@]}"; do
 	fp=$(grep -a -o 'Host FP state (NT_X86_XSTATE): [0-9]* bytes' "$log_file" |
 		grep -o '[0-9]* bytes' || echo "no XSAVE regset")
 	what="-cpu $model [${flags:-?}]: FP state $fp, $((SECONDS - start)) s"
-	if grep -a -q '^mslab-uml-hosts: a user process ran' "$log_file"; then
+	if grep -a -q "^mslab-uml-hosts: sums $expected $expected expected" \
+			"$log_file"; then
 		echo "ok $i UML ran a user process on $what"
 		passed=$((passed + 1))
 	else
 		echo "not ok $i UML ran a user process on $what"
-		grep -a -E 'fp regs|fp_registers|FP buffer|Kernel panic|uml exit=' \
+		grep -a -E 'fp regs|fp_registers|FP buffer|Kernel panic|sums|uml exit=' \
 			"$log_file" | sed 's/^/# /' || true
 		failed=$((failed + 1))
 	fi
