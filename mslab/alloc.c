@@ -768,19 +768,6 @@ static __always_inline bool sheaf_free_fast(struct mslab_cache *s, void *x,
 }
 
 /*
- * Bytes __GFP_ZERO clears: only those asked for where a kmalloc cache's
- * debugging red-zones the rest (SLUB's slab_post_alloc_hook()).
- */
-static inline unsigned int zero_size(struct mslab_cache *s,
-				     unsigned int orig_size)
-{
-	if (orig_size && (s->flags & SLAB_KMALLOC) &&
-	    (READ_ONCE(s->flags) & (SLAB_RED_ZONE | SLAB_STORE_USER)))
-		return orig_size;
-	return s->object_size;
-}
-
-/*
  * @orig_size: the size a kmalloc caller asked for, or 0 for the object
  * size: looked up only where needed, off the fast paths.
  */
@@ -802,8 +789,8 @@ static __always_inline void *slab_alloc_node(struct mslab_cache *s,
 		object = slab_alloc_fast(s, node);
 	if (unlikely(!object))
 		object = __slab_alloc(s, gfpflags, node, orig_size, addr);
-	if (object && unlikely(gfpflags & __GFP_ZERO))
-		memset(object, 0, zero_size(s, orig_size));
+	if (likely(object))
+		mslab_init_new_object(s, object, gfpflags, orig_size);
 	return object;
 }
 
@@ -1112,6 +1099,8 @@ static __always_inline void free_plain_object(struct mslab_cache *s,
 		mslab_report_free_error(s, x, addr, "not the start of an object");
 		return;
 	}
+	if (unlikely(mslab_want_init_on_free(s)))
+		mslab_init_on_free_plain(s, x);
 	/* Sheaves hold objects of their CPU's node only. */
 	if (mslab_use_sheaves(s) && mslab_slab_nid(slab) == numa_mem_id() &&
 	    (sheaf_free_fast(s, x, addr) || mslab_sheaf_free(s, x, addr)))

@@ -118,9 +118,10 @@ int mslab_cache_alloc_bulk(struct mslab_cache *s, gfp_t gfpflags, size_t size,
 
 	if (!mslab_alloc_bulk(s, gfpflags, size, p, true))
 		return 0;
-	if (unlikely(gfpflags & __GFP_ZERO))
+	if (unlikely(mslab_want_init_on_alloc(gfpflags, s) ||
+		     mslab_want_init_on_free(s)))
 		for (i = 0; i < size; i++)
-			memset(p[i], 0, s->object_size);
+			mslab_init_new_object(s, p[i], gfpflags, 0);
 	return size;
 }
 EXPORT_SYMBOL_GPL(mslab_cache_alloc_bulk);
@@ -151,6 +152,7 @@ static size_t build_detached_freelist(struct mslab_cache *s, size_t size,
 	int lookahead = 3;
 	size_t same;
 	void *object;
+	bool init;
 
 	df->slab = NULL;
 	object = p[--size];
@@ -186,6 +188,14 @@ static size_t build_detached_freelist(struct mslab_cache *s, size_t size,
 	df->cnt = 1;
 	/* Linked as their slab's layout says: plain or debug. */
 	l = df->slab->layout;
+	/*
+	 * init_on_free: the user's objects of a plain slab are zeroed here,
+	 * a debug slab's by debug.c once its checks have passed; objects
+	 * from sheaves were zeroed when they were freed into them.
+	 */
+	init = user && l == &df->s->plain && mslab_want_init_on_free(df->s);
+	if (init)
+		mslab_init_on_free_plain(df->s, object);
 	mslab_set_freepointer(l, object, NULL);
 
 	same = size;
@@ -197,6 +207,8 @@ static size_t build_detached_freelist(struct mslab_cache *s, size_t size,
 		 */
 		if (!ZERO_OR_NULL_PTR(object) && object != df->freelist &&
 		    mslab_obj_in_slab(l, df->slab, object)) {
+			if (init)
+				mslab_init_on_free_plain(df->s, object);
 			mslab_set_freepointer(l, object, df->freelist);
 			df->freelist = object;
 			df->cnt++;

@@ -938,6 +938,28 @@ out:
 	return checks_ok;
 }
 
+/*
+ * init_on_free for @cnt checked objects of a debug slab, linked from @head
+ * to @tail: zero what the user may have written (the size asked for, for
+ * kmalloc with a red zone past it), keeping the links. Debug layouts with
+ * poison are excluded: their objects are poisoned instead (SLUB's rule).
+ */
+static void init_on_free_objects(struct mslab_cache *s,
+				 struct mslab_slab *slab, void *head,
+				 void *tail, int cnt)
+{
+	const struct mslab_layout *l = slab->layout;
+	void *p = head, *next;
+
+	while (cnt--) {
+		next = p == tail ? NULL : mslab_get_freepointer(l, p);
+		memset(p, 0, get_orig_size(s, l, p));
+		if (next)
+			mslab_set_freepointer(l, p, next);
+		p = next;
+	}
+}
+
 /**
  * mslab_debug_free() - free linked objects of one debug slab
  * @s: the cache
@@ -967,6 +989,9 @@ void mslab_debug_free(struct mslab_cache *s, struct mslab_slab *slab,
 
 	spin_lock_irqsave(&n->list_lock, flags);
 	if (free_debug_processing(s, slab, head, tail, &cnt, addr, handle)) {
+		if (unlikely(mslab_want_init_on_free(s)) &&
+		    !(l->flags & SLAB_POISON))
+			init_on_free_objects(s, slab, head, tail, cnt);
 		slab->inuse -= cnt;
 		mslab_set_freepointer(l, tail, slab->freelist);
 		slab->freelist = head;
