@@ -97,6 +97,18 @@ mslab_shadow_tree() {
 	done
 }
 
+# Link the kernel's own test code that selftests/kernel/Kbuild builds (as
+# the kernel does, and on mslab through the compat header) into the shadow
+# tree $1: the repository holds none of the kernel's files.
+mslab_link_kernel_tests() {
+	local src dst="$1/selftests/kernel"
+
+	src=$(mslab_kernel_src)
+	mkdir -p "$dst"
+	ln -sf "$src/lib/test_meminit.c" "$dst/test_meminit.c"
+	ln -sf "$src/lib/test_meminit.c" "$dst/test_meminit_mslab.c"
+}
+
 # Build mslab and the client/test modules against Debian's 6.12 headers in
 # the shadow tree $1, logging to $2. The .ko files are left in $1.
 mslab_build_vm_modules() {
@@ -106,6 +118,7 @@ mslab_build_vm_modules() {
 	[ -f "$kdir/Makefile" ] || die "$kdir is missing (run scripts/setup.sh)"
 	log "building mslab against $kdir"
 	mslab_shadow_tree "$obj"
+	mslab_link_kernel_tests "$obj"
 	find "$obj" -name '*.ko' -delete
 	make -C "$kdir" M="$obj" W=1 KCFLAGS=-Werror -j"$(nproc)" modules \
 		>"$build_log" 2>&1

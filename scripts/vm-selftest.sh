@@ -45,16 +45,6 @@ for k in "${kos[@]}"; do
 	mod_args+=(-m "$k")
 done
 
-log "booting the VM with ${#kos[@]} module(s) to run the selftests"
-set +e
-"$MSLAB_ROOT/scripts/vm-run.sh" -n selftest -t "$timeout_s" "${mod_args[@]}" \
-	-- 'sh /selftests/run_all.sh' >"$logdir/selftest-vm.out"
-vm_rc=$?
-set -e
-
-# The KTAP, from its header to the sentinel (kernel lines interleave).
-sed -n '/^TAP version 13/,/^mslab-vm: exit=/p' "$log_file"
-
 # run_all.sh's own Totals (unprefixed) sums the tests' Totals; without it
 # (the VM died mid-run) sum the tests' own ("# # Totals") that made it out.
 counts() {
@@ -62,35 +52,76 @@ counts() {
 		sed 's/[a-z]*://g' |
 		awk '{ p += $1; f += $2 + $4 + $6; s += $5 } END { print p + 0, f + 0, s + 0 }'
 }
-problems=0
-if grep -a -q '^# Totals: ' "$log_file"; then
-	read -r passed failed skipped < <(grep -a '^# Totals: ' "$log_file" | tail -n 1 | counts)
-else
-	log "run_all.sh printed no summary: see $log_file"
-	read -r passed failed skipped < <(grep -a '^# # Totals: ' "$log_file" | counts)
-	problems=$((problems + 1))
-fi
 
-sentinel=$(grep -a -o 'mslab-vm: exit=[0-9]*' "$log_file" | tail -n 1 | cut -d= -f2 || true)
-if [ -z "$sentinel" ]; then
-	log "the VM did not finish (panic, hang or timeout): see $log_file"
-	problems=$((problems + 1))
-elif [ "$sentinel" -ne 0 ] && [ "$failed" -eq 0 ]; then
-	log "run_all.sh failed (exit $sentinel) without counting a failure"
-	problems=$((problems + 1))
-fi
-if mslab_splats "$log_file" >/dev/null; then
-	log "kernel reports in the VM console log: see $logdir/selftest-splats.txt"
-	problems=$((problems + 1))
-fi
-if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
-	log "no selftest ran"
-	problems=$((problems + 1))
-fi
-[ "$vm_rc" -eq 0 ] || [ $((failed + problems)) -gt 0 ] || {
-	log "vm-run.sh failed (exit $vm_rc): see $logdir/selftest-vm.out"
-	problems=$((problems + 1))
+passed=0
+failed=0
+skipped=0
+problems=0
+
+# run_boot NAME KERNEL_ARGS COMMAND: boot the VM once with every module,
+# run COMMAND (run_all.sh or one test: each prints an unprefixed "# Totals"
+# line) and add its counts; a VM that died, hung or logged a kernel report
+# adds a problem.
+run_boot() {
+	local name=$1 args=$2 cmd=$3 vm_rc p f k sentinel
+	local log_file="$logdir/$name-console.log"
+
+	log "booting the VM (${args:-default arguments}) with ${#kos[@]} module(s): $cmd"
+	set +e
+	"$MSLAB_ROOT/scripts/vm-run.sh" -n "$name" -t "$timeout_s" -a "$args" \
+		"${mod_args[@]}" -- "$cmd" >"$logdir/$name-vm.out"
+	vm_rc=$?
+	set -e
+
+	# The KTAP, from its header to the sentinel (kernel lines interleave).
+	sed -n '/^TAP version 13/,/^mslab-vm: exit=/p' "$log_file"
+
+	if grep -a -q '^# Totals: ' "$log_file"; then
+		read -r p f k < <(grep -a '^# Totals: ' "$log_file" | tail -n 1 | counts)
+	else
+		log "run_all.sh printed no summary: see $log_file"
+		read -r p f k < <(grep -a '^# # Totals: ' "$log_file" | counts)
+		problems=$((problems + 1))
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + k))
+
+	sentinel=$(grep -a -o 'mslab-vm: exit=[0-9]*' "$log_file" | tail -n 1 | cut -d= -f2 || true)
+	if [ -z "$sentinel" ]; then
+		log "the VM did not finish (panic, hang or timeout): see $log_file"
+		problems=$((problems + 1))
+	elif [ "$sentinel" -ne 0 ] && [ "$f" -eq 0 ]; then
+		log "run_all.sh failed (exit $sentinel) without counting a failure"
+		problems=$((problems + 1))
+	fi
+	if mslab_splats "$log_file" >/dev/null; then
+		log "kernel reports in the VM console log: see $logdir/$name-splats.txt"
+		problems=$((problems + 1))
+	fi
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		log "no selftest ran in $log_file"
+		problems=$((problems + 1))
+	fi
+	[ "$vm_rc" -eq 0 ] || [ $((f + problems)) -gt 0 ] || {
+		log "vm-run.sh failed (exit $vm_rc): see $logdir/$name-vm.out"
+		problems=$((problems + 1))
+	}
 }
+
+# Every mslab_*.sh test with Debian's defaults (init_on_alloc=1).
+run_boot selftest "" "sh /selftests/run_all.sh"
+# The kernel's own test_meminit, a boot each (it cannot be unloaded), with
+# both front ends and three settings of init_on_alloc/init_on_free.
+for init in "" "init_on_alloc=1 init_on_free=1" "init_on_alloc=0 init_on_free=1"; do
+	for sheaves in 0 1; do
+		tag=${init:-default}
+		tag=${tag//init_on_/}
+		tag=${tag//=/}
+		run_boot "meminit-${tag// /-}-sheaves$sheaves" "$init" \
+			"sh /selftests/kernel_test_meminit.sh $sheaves"
+	done
+done
 
 # Add the host-side points (kernel_reports_test.sh), after the check that
 # the VM ran a test; no Totals line is a failure.
