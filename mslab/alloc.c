@@ -811,6 +811,34 @@ void *mslab_cache_alloc(struct mslab_cache *s, gfp_t gfpflags)
 EXPORT_SYMBOL_GPL(mslab_cache_alloc);
 
 /**
+ * mslab_cache_alloc_lru() - allocate an object its user puts on a list_lru
+ * @s: the cache
+ * @lru: the list_lru (a filesystem's inode or dentry list), or NULL
+ * @gfpflags: as for mslab_cache_alloc()
+ *
+ * As kmem_cache_alloc_lru(): for a SLAB_ACCOUNT cache, the list of the
+ * object's memory cgroup on @lru exists once this returns, so that
+ * list_lru_add_obj() can take the object (memcg.c).
+ *
+ * Context: as mslab_cache_alloc().
+ * Return: the object, or NULL when no memory could be had.
+ */
+void *mslab_cache_alloc_lru(struct mslab_cache *s, struct list_lru *lru,
+			    gfp_t gfpflags)
+{
+	void *object;
+
+	object = slab_alloc_node(s, gfpflags, NUMA_NO_NODE, 0, _RET_IP_);
+	if (unlikely(object && lru && (s->flags & SLAB_ACCOUNT) &&
+		     !mslab_memcg_prepare_lru(lru, object, gfpflags))) {
+		mslab_cache_free(s, object);
+		return NULL;
+	}
+	return object;
+}
+EXPORT_SYMBOL_GPL(mslab_cache_alloc_lru);
+
+/**
  * mslab_cache_alloc_node() - allocate an object on a given NUMA node
  * @s: the cache
  * @gfpflags: as for mslab_cache_alloc()

@@ -26,12 +26,14 @@ EXPORT_SYMBOL_IF_KUNIT(mslab_nr_caches);
 
 /*
  * The SLAB_* flags mslab implements: SLAB_KMALLOC marks a kmalloc-like
- * cache, whose debug metadata keeps the size asked for.
+ * cache, whose debug metadata keeps the size asked for. SLAB_ACCOUNT
+ * charges the cache's slab pages, not each object, to a memory cgroup
+ * (geometry.c says which).
  */
 #define MSLAB_SUPPORTED_FLAGS (SLAB_HWCACHE_ALIGN | SLAB_RECLAIM_ACCOUNT | \
 			       SLAB_PANIC | SLAB_NO_MERGE | SLAB_CACHE_DMA | \
 			       SLAB_TYPESAFE_BY_RCU | SLAB_KMALLOC | \
-			       MSLAB_DEBUG_FLAGS)
+			       SLAB_ACCOUNT | MSLAB_DEBUG_FLAGS)
 
 /* Names of the kernel's SLAB_* flags, to refuse an unsupported one by name. */
 static const struct {

@@ -247,6 +247,17 @@ int mslab_calculate_geometry(struct mslab_cache *s, unsigned int size,
 		s->allocflags |= GFP_DMA;
 	if (s->flags & SLAB_RECLAIM_ACCOUNT)
 		s->allocflags |= __GFP_RECLAIMABLE;
+	/*
+	 * The kernel exports no per-object memory cgroup charging
+	 * (obj_cgroup_charge()), so SLAB_ACCOUNT charges whole slabs: each
+	 * slab's pages go to the memory cgroup of the task whose allocation
+	 * made the slab, and are uncharged when the slab is freed. Objects
+	 * later taken from that slab by tasks of other cgroups are not
+	 * charged to them, and an object's memory cgroup, for list_lru, is
+	 * that of its slab (alloc.c, mslab_cache_alloc_lru()).
+	 */
+	if (s->flags & SLAB_ACCOUNT)
+		s->allocflags |= __GFP_ACCOUNT;
 
 	return mslab_calculate_layout(s, &s->plain, 0);
 }

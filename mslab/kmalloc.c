@@ -20,6 +20,7 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 
 #include <kunit/visibility.h>
 
@@ -87,6 +88,8 @@ static void *kmalloc_large(size_t size, gfp_t flags, int node)
 	set_page_private(page, (unsigned long)mslab_large_marker);
 	atomic_long_add(1L << order, &mslab_large_pages);
 	atomic_long_add(1L << order, &mslab_pages_held);
+	/* Counted as SUnreclaim, as the kernel counts its large kmallocs. */
+	mslab_account_slab_pages(page, order, false, 1);
 	return page_address(page);
 }
 
@@ -96,6 +99,7 @@ static void kfree_large(struct page *page)
 
 	atomic_long_sub(1L << order, &mslab_large_pages);
 	atomic_long_sub(1L << order, &mslab_pages_held);
+	mslab_account_slab_pages(page, order, false, -1);
 	set_page_private(page, 0);
 	__free_pages(page, order);
 }
@@ -310,6 +314,144 @@ void *mslab_krealloc(const void *p, size_t new_size, gfp_t flags)
 	return n;
 }
 EXPORT_SYMBOL_GPL(mslab_krealloc);
+
+/**
+ * mslab_kmalloc_node_track_caller() - mslab_kmalloc_node() for a helper
+ * @size: bytes
+ * @flags: GFP flags
+ * @node: the node, or NUMA_NO_NODE
+ * @caller: the address owner tracking records, the helper's caller
+ *
+ * What kmalloc_track_caller() and kmalloc_node_track_caller() call, for
+ * allocation helpers (kstrdup()-like) whose memory should be traced to
+ * their callers.
+ *
+ * Context: any context @flags allow.
+ * Return: as mslab_kmalloc_node().
+ */
+void *mslab_kmalloc_node_track_caller(size_t size, gfp_t flags, int node,
+				      unsigned long caller)
+{
+	return kmalloc_node_caller(size, flags, node, caller);
+}
+EXPORT_SYMBOL_GPL(mslab_kmalloc_node_track_caller);
+
+/**
+ * mslab_kmalloc_size_roundup() - the size mslab_kmalloc() really gives
+ * @size: bytes a caller would ask for
+ *
+ * As kmalloc_size_roundup(): the object size of the size class, a whole
+ * number of pages for large allocations.
+ *
+ * Return: the usable size of a @size-byte mslab_kmalloc(); @size for 0 and
+ * for sizes no allocation can have.
+ */
+size_t mslab_kmalloc_size_roundup(size_t size)
+{
+	if (size && size <= MSLAB_KMALLOC_MAX_CACHE_SIZE)
+		return mslab_kmalloc_caches[mslab_kmalloc_index(size)]->object_size;
+	if (size && get_order(size) <= MAX_PAGE_ORDER)
+		return PAGE_SIZE << get_order(size);
+	return size;
+}
+EXPORT_SYMBOL_GPL(mslab_kmalloc_size_roundup);
+
+/*
+ * The flags of kvmalloc()'s first, physically contiguous attempt: beyond
+ * a page, quietly and without trying hard, since vmalloc can take over
+ * (the kernel's kmalloc_gfp_adjust()).
+ */
+static gfp_t kvmalloc_gfp(gfp_t flags, size_t size)
+{
+	if (size > PAGE_SIZE) {
+		flags |= __GFP_NOWARN;
+		if (!(flags & __GFP_RETRY_MAYFAIL))
+			flags |= __GFP_NORETRY;
+		flags &= ~__GFP_NOFAIL;
+	}
+	return flags;
+}
+
+/**
+ * mslab_kvmalloc_node() - mslab_kmalloc_node(), else vmalloc
+ * @size: bytes
+ * @flags: GFP flags; vmalloc is tried only where they allow sleeping
+ * @node: the node, or NUMA_NO_NODE
+ *
+ * As the kernel's kvmalloc_node(): mslab's kmalloc first, then, for more
+ * than a page, the kernel's vmalloc. vmalloc takes @node only with
+ * GFP_KERNEL (and __GFP_ZERO): other flags get memory from any node.
+ *
+ * Context: any context @flags allow.
+ * Return: the memory, ZERO_SIZE_PTR for @size 0, or NULL.
+ */
+void *mslab_kvmalloc_node(size_t size, gfp_t flags, int node)
+{
+	void *p;
+
+	p = kmalloc_node_caller(size, kvmalloc_gfp(flags, size), node,
+				_RET_IP_);
+	if (p || size <= PAGE_SIZE)
+		return p;
+	if (!gfpflags_allow_blocking(flags) || size > INT_MAX)
+		return NULL;
+	if (node != NUMA_NO_NODE &&
+	    (flags & ~(__GFP_ZERO | __GFP_NOWARN)) == GFP_KERNEL)
+		return flags & __GFP_ZERO ? vzalloc_node(size, node) :
+					    vmalloc_node(size, node);
+	return __vmalloc(size, flags);
+}
+EXPORT_SYMBOL_GPL(mslab_kvmalloc_node);
+
+/**
+ * mslab_kvfree() - free mslab_kvmalloc_node() memory
+ * @p: memory from mslab_kvmalloc_node() or mslab_kmalloc(), NULL, or
+ *     ZERO_SIZE_PTR
+ *
+ * Context: as vfree() for vmalloc memory, else any.
+ */
+void mslab_kvfree(const void *p)
+{
+	if (is_vmalloc_addr(p))
+		vfree(p);
+	else
+		mslab_kfree(p);
+}
+EXPORT_SYMBOL_GPL(mslab_kvfree);
+
+/**
+ * mslab_kvrealloc() - resize mslab_kvmalloc_node() memory
+ * @p: memory from mslab_kvmalloc_node() or mslab_kmalloc(), or NULL
+ * @size: bytes wanted
+ * @flags: GFP flags for a new allocation
+ *
+ * As the kernel's kvrealloc(): vmalloc memory is resized by the kernel's
+ * kvrealloc() (vrealloc() is not exported); mslab memory in place where it
+ * fits, else moved to a new mslab_kmalloc() or vmalloc allocation.
+ *
+ * Context: any context @flags allow.
+ * Return: the memory (maybe @p), or NULL with @p untouched.
+ */
+void *mslab_kvrealloc(const void *p, size_t size, gfp_t flags)
+{
+	void *n;
+
+	if (is_vmalloc_addr(p))
+		return kvrealloc(p, size, flags);
+	n = mslab_krealloc(p, size, kvmalloc_gfp(flags, size));
+	if (n || size <= PAGE_SIZE)
+		return n;
+	n = mslab_kvmalloc_node(size, flags, NUMA_NO_NODE);
+	if (!n)
+		return NULL;
+	if (p) {
+		/* krealloc() failed: @size exceeds what @p has. */
+		memcpy(n, p, mslab_ksize(p));
+		mslab_kfree(p);
+	}
+	return n;
+}
+EXPORT_SYMBOL_GPL(mslab_kvrealloc);
 
 /* === RCU freeing ======================================================== */
 

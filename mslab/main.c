@@ -21,9 +21,12 @@ static int __init mslab_init(void)
 	err = mslab_slab_init();
 	if (err)
 		return err;
-	err = mslab_cpu_init();
+	err = mslab_memcg_init();
 	if (err)
 		goto out_slab;
+	err = mslab_cpu_init();
+	if (err)
+		goto out_memcg;
 	err = mslab_sysfs_init();
 	if (err)
 		goto out_alloc;
@@ -49,6 +52,8 @@ out_debugfs:
 	mslab_sysfs_exit();
 out_alloc:
 	mslab_cpu_exit();
+out_memcg:
+	mslab_memcg_exit();
 out_slab:
 	mslab_slab_exit();
 	return err;
@@ -69,6 +74,7 @@ static void __exit mslab_exit(void)
 	mslab_debugfs_exit();
 	mslab_sysfs_exit();
 	mslab_cpu_exit();
+	mslab_memcg_exit();
 	mslab_slab_exit();
 	pages = atomic_long_read(&mslab_pages_held);
 	if (pages)

@@ -520,6 +520,8 @@ struct mslab_slab *mslab_new_slab(struct mslab_cache *s,
 				  struct mslab_layout *l, gfp_t flags,
 				  int node);
 void mslab_discard_slab(struct mslab_cache *s, struct mslab_slab *slab);
+void mslab_account_slab_pages(struct page *page, unsigned int order,
+			      bool reclaimable, int sign);
 int mslab_slab_init(void);
 void mslab_slab_exit(void);
 
@@ -793,6 +795,13 @@ extern atomic_long_t mslab_large_pages;
 unsigned int mslab_kmalloc_index(size_t size);
 int mslab_kmalloc_init(void);
 void mslab_kmalloc_exit(void);
+
+/* memcg.c: memory cgroups (SLAB_ACCOUNT, list_lru) */
+struct list_lru;
+bool mslab_memcg_prepare_lru(struct list_lru *lru, void *object,
+			     gfp_t gfpflags);
+int mslab_memcg_init(void);
+void mslab_memcg_exit(void);
 
 /* shrinker.c */
 int mslab_shrinker_init(void);

@@ -46,8 +46,45 @@ static struct page *alloc_slab_page(gfp_t flags, int node, unsigned int order)
 }
 
 /*
- * Allocate the pages of a new slab: the preferred order first, quietly and
- * without retrying hard; the minimum order (one object) if that fails.
+ * What of an allocation's gfp flags reaches the page allocator (SLUB's
+ * new_slab(), with mm/internal.h's masks, which modules cannot include):
+ * how hard to try and reclaim, and where; not the caller's __GFP_ZERO,
+ * __GFP_MOVABLE, __GFP_ACCOUNT or zone modifiers, which concern objects,
+ * not slabs. The cache adds its own (s->allocflags).
+ */
+#define MSLAB_GFP_RECLAIM_MASK (__GFP_RECLAIM | __GFP_HIGH | __GFP_IO | \
+				__GFP_FS | __GFP_NOWARN | __GFP_RETRY_MAYFAIL | \
+				__GFP_NOFAIL | __GFP_NORETRY | __GFP_MEMALLOC | \
+				__GFP_NOMEMALLOC | __GFP_NOLOCKDEP)
+#define MSLAB_GFP_CONSTRAINT_MASK (__GFP_HARDWALL | __GFP_THISNODE)
+/* Flags a slab allocator must never be given (SLUB's GFP_SLAB_BUG_MASK). */
+#define MSLAB_GFP_NOT_FOR_SLABS (__GFP_DMA32 | __GFP_HIGHMEM | \
+				 ~__GFP_BITS_MASK)
+
+/*
+ * A caller's gfp flags as the page allocator gets them for a slab. Flags no
+ * slab allocator accepts are dropped with a warning that names the cache,
+ * as SLUB's kmalloc_fix_flags() does, but without a stack dump.
+ */
+static gfp_t slab_gfp(struct mslab_cache *s, gfp_t flags)
+{
+	if (unlikely(flags & MSLAB_GFP_NOT_FOR_SLABS)) {
+		gfp_t bad = flags & MSLAB_GFP_NOT_FOR_SLABS;
+
+		pr_warn_ratelimited("cache %s: unexpected gfp %#x (%pGg), fixed up to %#x\n",
+				    s->name, (__force unsigned int)bad, &bad,
+				    (__force unsigned int)(flags & ~bad));
+		flags &= ~MSLAB_GFP_NOT_FOR_SLABS;
+	}
+	return flags & (MSLAB_GFP_RECLAIM_MASK | MSLAB_GFP_CONSTRAINT_MASK);
+}
+
+/*
+ * Allocate the pages of a new slab (SLUB's allocate_slab()): the preferred
+ * order first, quietly, without retrying and, where the caller may
+ * reclaim, without reclaiming or dipping into reserves, since a smaller
+ * order will do; then the minimum order (one object) with the caller's
+ * own flags.
  */
 static struct page *allocate_slab_pages(struct mslab_cache *s,
 					struct mslab_layout *l,
@@ -62,10 +99,10 @@ static struct page *allocate_slab_pages(struct mslab_cache *s,
 		return NULL;
 
 	*oo = l->oo;
-	alloc_gfp = flags;
-	if (mslab_oo_order(l->oo) > mslab_oo_order(l->min))
-		alloc_gfp = (flags | __GFP_NOWARN | __GFP_NORETRY) &
-			    ~__GFP_NOFAIL;
+	alloc_gfp = (flags | __GFP_NOWARN | __GFP_NORETRY) & ~__GFP_NOFAIL;
+	if ((alloc_gfp & __GFP_DIRECT_RECLAIM) &&
+	    mslab_oo_order(l->oo) > mslab_oo_order(l->min))
+		alloc_gfp = (alloc_gfp | __GFP_NOMEMALLOC) & ~__GFP_RECLAIM;
 	if (!should_fail(&mslab_fail_order))
 		page = alloc_slab_page(alloc_gfp, node, mslab_oo_order(*oo));
 	if (unlikely(!page)) {
@@ -76,6 +113,19 @@ static struct page *allocate_slab_pages(struct mslab_cache *s,
 		mslab_stat(s, ORDER_FALLBACK);
 	}
 	return page;
+}
+
+/*
+ * /proc/meminfo's Slab, SReclaimable and SUnreclaim count mslab's slabs
+ * too, as the kernel's (node counters in bytes; SLUB's account_slab()).
+ */
+void mslab_account_slab_pages(struct page *page, unsigned int order,
+			      bool reclaimable, int sign)
+{
+	mod_node_page_state(page_pgdat(page),
+			    reclaimable ? NR_SLAB_RECLAIMABLE_B :
+					  NR_SLAB_UNRECLAIMABLE_B,
+			    sign * (long)(PAGE_SIZE << order));
 }
 
 /*
@@ -128,16 +178,20 @@ struct mslab_slab *mslab_new_slab(struct mslab_cache *s,
 	unsigned long irqflags;
 	gfp_t desc_gfp;
 
-	/* Zeroing is per object; highmem pages have no permanent address. */
-	flags &= ~(__GFP_ZERO | __GFP_HIGHMEM | __GFP_DMA32);
-	desc_gfp = flags & (GFP_KERNEL | GFP_ATOMIC | __GFP_NOWARN);
-	slab = kmem_cache_zalloc(mslab_slab_desc_cache, desc_gfp);
-	if (unlikely(!slab))
-		return NULL;
-
+	flags = slab_gfp(s, flags);
 	page = allocate_slab_pages(s, l, flags, node, &oo);
-	if (unlikely(!page)) {
-		kmem_cache_free(mslab_slab_desc_cache, slab);
+	if (unlikely(!page))
+		return NULL;
+	/*
+	 * The descriptor with the caller's reclaim flags (__GFP_NOFAIL,
+	 * __GFP_NORETRY, __GFP_MEMALLOC ... hold for it too), on the slab's
+	 * node, where the paths that touch one touch the other.
+	 */
+	desc_gfp = flags & MSLAB_GFP_RECLAIM_MASK;
+	slab = kmem_cache_alloc_node(mslab_slab_desc_cache,
+				     desc_gfp | __GFP_ZERO, page_to_nid(page));
+	if (unlikely(!slab)) {
+		__free_pages(page, mslab_oo_order(oo));
 		return NULL;
 	}
 
@@ -171,6 +225,8 @@ struct mslab_slab *mslab_new_slab(struct mslab_cache *s,
 	atomic_long_inc(&l->nr_slabs);
 	atomic_long_add(slab->objects, &n->total_objects);
 	atomic_long_add(1L << slab->order, &mslab_pages_held);
+	mslab_account_slab_pages(page, slab->order,
+				 s->flags & SLAB_RECLAIM_ACCOUNT, 1);
 	mslab_stat(s, ALLOC_SLAB);
 	return slab;
 }
@@ -182,6 +238,8 @@ static void free_slab(struct mslab_slab *slab)
 	struct page *page = slab->page;
 
 	atomic_long_sub(1L << slab->order, &mslab_pages_held);
+	mslab_account_slab_pages(page, slab->order,
+				 slab->cache->flags & SLAB_RECLAIM_ACCOUNT, -1);
 	set_page_private(page, 0);
 	WRITE_ONCE(slab->page, NULL);
 	__free_pages(page, slab->order);

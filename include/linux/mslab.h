@@ -53,6 +53,9 @@ struct mslab_cache *mslab_cache_create_args(const char *name, unsigned int size,
 void mslab_cache_destroy(struct mslab_cache *s);
 void *mslab_cache_alloc(struct mslab_cache *s, gfp_t gfpflags);
 void *mslab_cache_alloc_node(struct mslab_cache *s, gfp_t gfpflags, int node);
+struct list_lru;
+void *mslab_cache_alloc_lru(struct mslab_cache *s, struct list_lru *lru,
+			    gfp_t gfpflags);
 void mslab_cache_free(struct mslab_cache *s, void *obj);
 int mslab_cache_shrink(struct mslab_cache *s);
 unsigned int mslab_cache_size(struct mslab_cache *s);
@@ -75,6 +78,14 @@ void mslab_kfree(const void *p);
 size_t mslab_ksize(const void *p);
 void mslab_kfree_bulk(size_t size, void **p);
 bool mslab_owns(const void *p);
+void *mslab_kmalloc_node_track_caller(size_t size, gfp_t flags, int node,
+				      unsigned long caller);
+size_t mslab_kmalloc_size_roundup(size_t size);
+
+/* kvmalloc: mslab's kmalloc first, the kernel's vmalloc beyond a page. */
+void *mslab_kvmalloc_node(size_t size, gfp_t flags, int node);
+void *mslab_kvrealloc(const void *p, size_t size, gfp_t flags);
+void mslab_kvfree(const void *p);
 
 static inline void *mslab_kzalloc(size_t size, gfp_t flags)
 {

@@ -12,17 +12,25 @@
  * Covered: kmem_cache_create() (both the legacy 5-argument form and the
  * 6.12 struct kmem_cache_args form), kmem_cache_create_usercopy(),
  * KMEM_CACHE(), KMEM_CACHE_USERCOPY(), kmem_cache_alloc(),
- * kmem_cache_zalloc(), kmem_cache_alloc_node(), kmem_cache_free(),
- * kmem_cache_destroy(), kmem_cache_shrink(), kmem_cache_size(),
- * kmem_cache_alloc_bulk(), kmem_cache_free_bulk(), kmalloc(), kzalloc(),
- * kcalloc(), kmalloc_array(), kmalloc_node(), kzalloc_node(), kcalloc_node(),
- * krealloc(), krealloc_array(), kfree(), kfree_sensitive(), __free(kfree),
- * kfree_bulk(), ksize(), kfree_rcu(), kvfree_rcu(), kfree_rcu_mightsleep().
+ * kmem_cache_zalloc(), kmem_cache_alloc_node(), kmem_cache_alloc_lru(),
+ * kmem_cache_free(), kmem_cache_destroy(), kmem_cache_shrink(),
+ * kmem_cache_size(), kmem_cache_alloc_bulk(), kmem_cache_free_bulk(),
+ * kmalloc(), kzalloc(), kcalloc(), kmalloc_array(), kmalloc_node(),
+ * kzalloc_node(), kcalloc_node(), kmalloc_track_caller(),
+ * kmalloc_node_track_caller(), kmalloc_size_roundup(), krealloc(),
+ * krealloc_array(), kfree(), kfree_sensitive(), kfree_const(),
+ * __free(kfree), kfree_bulk(), ksize(), kvmalloc(), kvzalloc(),
+ * kvmalloc_node(), kvzalloc_node(), kvmalloc_array(), kvcalloc(),
+ * kvcalloc_node(), kvrealloc(), kvfree(), kvfree_sensitive(),
+ * __free(kvfree), kfree_rcu(), kvfree_rcu(), kfree_rcu_mightsleep().
+ * SLAB_ACCOUNT charges slab pages, not objects (mslab/memcg.c).
  *
  * The freeing calls, ksize() and krealloc() also accept memory of the
  * kernel's own allocator and pass it on to it: the kernel's helpers
  * (kstrdup(), kmemdup(), kasprintf() ...) still allocate from the kernel,
- * and their results are kfree()d as usual.
+ * and their results are kfree()d as usual. So do the kv*() calls, which
+ * also free and resize the kernel's vmalloc memory, where kvmalloc() puts
+ * what mslab's kmalloc cannot hold.
  *
  * With -include, a module that defines pr_fmt itself gets a "pr_fmt
  * redefined" warning (an error with -Werror), since this header already
@@ -30,9 +38,8 @@
  * instead.
  *
  * Not covered (these still use the kernel's allocator, see README):
- * kvmalloc()/kvfree(), the *_track_caller() variants, devm_kmalloc(),
- * kmem_cache_alloc_lru(), and flags mslab refuses at
- * create time (SLAB_ACCOUNT, the debug flags). The usercopy region and
+ * devm_kmalloc(), kmem_buckets_create() and kmem_buckets_alloc(), and
+ * flags mslab refuses at create time. The usercopy region and
  * kmem_cache_args.freeptr_offset are ignored: mslab keeps the free pointer
  * of SLAB_TYPESAFE_BY_RCU caches outside the object anyway.
  */
@@ -42,13 +49,57 @@
 #include <linux/args.h>
 #include <linux/cleanup.h>
 #include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 
 #include <linux/mslab.h>
 
 /* === Caches ============================================================= */
+
+/*
+ * The kernel's own caches keep the kernel's type and allocator: headers use
+ * some in macros (fs.h's __getname() allocates from names_cachep). The
+ * headers that declare them are included above, before struct kmem_cache
+ * becomes struct mslab_cache below, and the allocation and free calls
+ * choose by the type of the cache they are given. These helpers, defined
+ * before the rename, take the kernel's caches.
+ */
+static inline void *mslab_compat_kernel_alloc(struct kmem_cache *s, gfp_t flags)
+{
+	return kmem_cache_alloc_noprof(s, flags);
+}
+
+static inline void *mslab_compat_kernel_alloc_node(struct kmem_cache *s,
+						   gfp_t flags, int node)
+{
+	return kmem_cache_alloc_node_noprof(s, flags, node);
+}
+
+static inline void *mslab_compat_kernel_alloc_lru(struct kmem_cache *s,
+						  struct list_lru *lru,
+						  gfp_t flags)
+{
+	return kmem_cache_alloc_lru_noprof(s, lru, flags);
+}
+
+static inline void mslab_compat_kernel_free(struct kmem_cache *s, void *p)
+{
+	kmem_cache_free(s, p);
+}
+
+/* Never defined: its type is the kernel's struct kmem_cache pointer. */
+struct kmem_cache *mslab_compat_kernel_cache_type(void);
+#define mslab_compat_kernel_cache typeof(mslab_compat_kernel_cache_type())
+
+/* Call @kernel_fn for a kernel cache @s, @mslab_fn for any other. */
+#define mslab_compat_call(kernel_fn, mslab_fn, s, ...)			\
+	__builtin_choose_expr(__builtin_types_compatible_p(typeof(s),	\
+					mslab_compat_kernel_cache),	\
+			      kernel_fn, mslab_fn)((s), __VA_ARGS__)
 
 #define kmem_cache mslab_cache
 
@@ -96,14 +147,21 @@ mslab_compat_create_usercopy(const char *name, unsigned int size,
 #define KMEM_CACHE_USERCOPY(type, flags, ...)	KMEM_CACHE(type, flags)
 
 #undef kmem_cache_alloc
-#define kmem_cache_alloc(s, flags)	mslab_cache_alloc((s), (flags))
+#define kmem_cache_alloc(s, flags)					\
+	mslab_compat_call(mslab_compat_kernel_alloc, mslab_cache_alloc,	\
+			  s, (flags))
 #undef kmem_cache_zalloc
-#define kmem_cache_zalloc(s, flags)					\
-	mslab_cache_alloc((s), (flags) | __GFP_ZERO)
+#define kmem_cache_zalloc(s, flags)	kmem_cache_alloc(s, (flags) | __GFP_ZERO)
 #undef kmem_cache_alloc_node
 #define kmem_cache_alloc_node(s, flags, node)				\
-	mslab_cache_alloc_node((s), (flags), (node))
-#define kmem_cache_free			mslab_cache_free
+	mslab_compat_call(mslab_compat_kernel_alloc_node,		\
+			  mslab_cache_alloc_node, s, (flags), (node))
+#undef kmem_cache_alloc_lru
+#define kmem_cache_alloc_lru(s, lru, flags)				\
+	mslab_compat_call(mslab_compat_kernel_alloc_lru,		\
+			  mslab_cache_alloc_lru, s, (lru), (flags))
+#define kmem_cache_free(s, p)						\
+	mslab_compat_call(mslab_compat_kernel_free, mslab_cache_free, s, (p))
 #define kmem_cache_destroy		mslab_cache_destroy
 #define kmem_cache_shrink		mslab_cache_shrink
 #define kmem_cache_size			mslab_cache_size
@@ -180,6 +238,59 @@ static inline void *mslab_compat_kcalloc_node(size_t n, size_t size,
 	return mslab_kmalloc_node(bytes, flags | __GFP_ZERO, node);
 }
 
+static inline void mslab_compat_kfree_const(const void *p)
+{
+	if (mslab_owns(p))
+		mslab_kfree(p);
+	else
+		kfree_const(p);	/* .rodata, or the kernel's */
+}
+
+/* kvmalloc() memory is mslab's kmalloc memory or the kernel's vmalloc. */
+static inline void mslab_compat_kvfree(const void *p)
+{
+	if (mslab_owns(p))
+		mslab_kfree(p);
+	else
+		kvfree(p);
+}
+
+static inline void mslab_compat_kvfree_sensitive(const void *p, size_t len)
+{
+	if (mslab_owns(p)) {
+		memzero_explicit((void *)p, len);
+		mslab_kfree(p);
+	} else {
+		kvfree_sensitive(p, len);
+	}
+}
+
+static inline void *mslab_compat_kvrealloc(const void *p, size_t size,
+					   gfp_t flags)
+{
+	if (!ZERO_OR_NULL_PTR(p) && !mslab_owns(p) && !is_vmalloc_addr(p))
+		return kvrealloc(p, size, flags);
+	return mslab_kvrealloc(p, size, flags);
+}
+
+static inline void *mslab_compat_kvmalloc_array_node(size_t n, size_t size,
+						     gfp_t flags, int node)
+{
+	size_t bytes;
+
+	if (unlikely(check_mul_overflow(n, size, &bytes)))
+		return NULL;
+	return mslab_kvmalloc_node(bytes, flags, node);
+}
+
+static inline void mslab_compat_kvfree_cleanup(void *p)
+{
+	if (!IS_ERR_OR_NULL(p))
+		mslab_compat_kvfree(p);
+}
+
+DEFINE_FREE(mslab_compat_kvfree, void *, mslab_compat_kvfree_cleanup(_T))
+
 static inline void mslab_compat_kfree_cleanup(void *p)
 {
 	if (!IS_ERR_OR_NULL(p))
@@ -211,11 +322,51 @@ DEFINE_FREE(mslab_compat_kfree, void *, mslab_compat_kfree_cleanup(_T))
 #undef krealloc_array
 #define krealloc_array(p, n, size, flags)				\
 	mslab_compat_krealloc_array((p), (n), (size), (flags))
+#undef kmalloc_track_caller
+#define kmalloc_track_caller(size, flags)				\
+	mslab_kmalloc_node_track_caller((size), (flags), NUMA_NO_NODE,	\
+					_RET_IP_)
+#undef kmalloc_node_track_caller
+#define kmalloc_node_track_caller(size, flags, node)			\
+	mslab_kmalloc_node_track_caller((size), (flags), (node), _RET_IP_)
+#define kmalloc_size_roundup		mslab_kmalloc_size_roundup
 #define kfree				mslab_compat_kfree
 #define kfree_sensitive			mslab_compat_kfree_sensitive
+#define kfree_const			mslab_compat_kfree_const
 #define ksize				mslab_compat_ksize
 #define kfree_bulk			mslab_compat_kfree_bulk
 #define __free_kfree			__free_mslab_compat_kfree
+
+/* === kvmalloc =========================================================== */
+
+#undef kvmalloc_node
+#define kvmalloc_node(size, flags, node)				\
+	mslab_kvmalloc_node((size), (flags), (node))
+#undef kvmalloc
+#define kvmalloc(size, flags)						\
+	mslab_kvmalloc_node((size), (flags), NUMA_NO_NODE)
+#undef kvzalloc
+#define kvzalloc(size, flags)						\
+	mslab_kvmalloc_node((size), (flags) | __GFP_ZERO, NUMA_NO_NODE)
+#undef kvzalloc_node
+#define kvzalloc_node(size, flags, node)				\
+	mslab_kvmalloc_node((size), (flags) | __GFP_ZERO, (node))
+#undef kvmalloc_array
+#define kvmalloc_array(n, size, flags)					\
+	mslab_compat_kvmalloc_array_node((n), (size), (flags), NUMA_NO_NODE)
+#undef kvcalloc
+#define kvcalloc(n, size, flags)					\
+	mslab_compat_kvmalloc_array_node((n), (size), (flags) | __GFP_ZERO, \
+					 NUMA_NO_NODE)
+#undef kvcalloc_node
+#define kvcalloc_node(n, size, flags, node)				\
+	mslab_compat_kvmalloc_array_node((n), (size), (flags) | __GFP_ZERO, \
+					 (node))
+#undef kvrealloc
+#define kvrealloc(p, size, flags)	mslab_compat_kvrealloc((p), (size), (flags))
+#define kvfree				mslab_compat_kvfree
+#define kvfree_sensitive		mslab_compat_kvfree_sensitive
+#define __free_kvfree			__free_mslab_compat_kvfree
 
 /* === RCU ================================================================ */
 

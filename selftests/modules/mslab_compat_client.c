@@ -360,6 +360,64 @@ static void work_kernel_memory(u64 seed)
 	}
 	kfree(s);
 	kfree(t);
+
+	/* A kernel cache used by a header's macro: the kernel's names_cachep. */
+	s = __getname();
+	if (!s) {
+		error("__getname", 0);
+	} else {
+		strscpy(s, "/mslab/compat", PATH_MAX);
+		__putname(s);
+	}
+
+	/* kfree_const(): the kernel's kstrdup_const() copy, or mslab's. */
+	t = (char *)kstrdup_const("mslab compat", GFP_KERNEL);
+	if (!t)
+		error("kstrdup_const", 0);
+	kfree_const(t);
+	s = kmalloc(24, GFP_KERNEL);
+	if (s) {
+		count_kmalloc(24);
+		kfree_const(s);
+	}
+}
+
+/*
+ * kvmalloc() memory is mslab's below a page and up to what mslab's kmalloc
+ * gives; kvfree() takes it, and kmalloc() memory too (legal kernel code).
+ */
+static void work_kvmalloc(u64 seed)
+{
+	static const size_t sizes[] = { 100, 3000, 5 * PAGE_SIZE };
+	unsigned int i;
+	void *p;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		p = kvmalloc(sizes[i], GFP_KERNEL);
+		if (!p) {
+			error("kvmalloc", sizes[i]);
+			continue;
+		}
+		/* The pattern of fill() depends on the address: a byte here. */
+		memset(p, (u8)(seed + i), sizes[i]);
+		p = kvrealloc(p, 2 * sizes[i], GFP_KERNEL);
+		if (!p) {
+			error("kvrealloc", sizes[i]);
+			continue;
+		}
+		if (memchr_inv(p, (u8)(seed + i), sizes[i]))
+			error("kvrealloc contents", sizes[i]);
+		kvfree(p);
+	}
+	p = kmalloc(200, GFP_KERNEL);
+	if (p) {
+		count_kmalloc(200);
+		kvfree(p);
+	}
+	p = kvcalloc(16, 64, GFP_KERNEL);
+	if (p && !mslab_owns(p))
+		error("kvcalloc from mslab", 1024);
+	kvfree_sensitive(p, 16 * 64);
 }
 
 struct compat_thread {
@@ -380,6 +438,7 @@ static int compat_thread_fn(void *arg)
 		work_kfree_rcu(seed);
 		work_bulk(seed);
 		work_kernel_memory(seed);
+		work_kvmalloc(seed);
 		seed++;
 		cond_resched();
 	} while (time_before(jiffies, end));
