@@ -366,6 +366,57 @@ static void kmalloc_records_orig_size(struct kunit *test)
 	mslab_kfree(p);
 }
 
+/*
+ * ksize() says the whole object may be used: as SLUB's
+ * skip_orig_size_check(), the kmalloc red zone of that object is gone, so
+ * krealloc() growing in place (zeroing the new bytes for __GFP_ZERO),
+ * kfree_sensitive() zeroing ksize() bytes, and a user writing what ksize()
+ * promised are no overwrites; validate leaves those bytes alone.
+ */
+static void ksize_lifts_kmalloc_redzone(struct kunit *test)
+{
+	int *errors = mslab_test_count_errors(test);
+	struct mslab_cache *s;
+	u8 *p, *q;
+
+	s = mslab_kmalloc_caches[mslab_kmalloc_index(18)];
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_EQ(test,
+			mslab_cache_set_debug(s, MSLAB_DEBUG_FLAGS,
+					      SLAB_RED_ZONE | SLAB_STORE_USER),
+			0);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, plain_again,
+							   s));
+
+	/* krealloc(p, 20, __GFP_ZERO) of an 18-byte object: in place. */
+	p = mslab_kmalloc(18, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memset(p, 0x11, 18);
+	q = mslab_krealloc(p, 20, GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_PTR_EQ(test, p, q);
+	KUNIT_EXPECT_NULL(test, memchr_inv(q, 0x11, 18));
+	KUNIT_EXPECT_NULL(test, memchr_inv(q + 18, 0, 2));
+	KUNIT_EXPECT_EQ(test, mslab_validate_cache(s), 0);
+	KUNIT_EXPECT_EQ(test, *errors, 0);
+	mslab_kfree(q);
+	KUNIT_EXPECT_EQ(test, *errors, 0);
+
+	/* Writing all of what ksize() gave: validate keeps the bytes. */
+	p = mslab_kmalloc(18, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_EQ(test, mslab_ksize(p), 32);
+	memset(p, 0x22, mslab_ksize(p));
+	KUNIT_EXPECT_EQ(test, mslab_validate_cache(s), 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv(p, 0x22, 32));
+	KUNIT_EXPECT_EQ(test, *errors, 0);
+
+	/* kfree_sensitive() zeroes ksize() bytes before freeing. */
+	memzero_explicit(p, mslab_ksize(p));
+	mslab_kfree(p);
+	KUNIT_EXPECT_EQ(test, mslab_validate_cache(s), 0);
+	KUNIT_EXPECT_EQ(test, *errors, 0);
+}
+
 static noinline void *traces_kmalloc(size_t size)
 {
 	void *p = mslab_kmalloc(size, GFP_KERNEL);
@@ -553,6 +604,7 @@ static struct kunit_case mslab_layout_test_cases[] = {
 	KUNIT_CASE(switch_sheaf_cache),
 	KUNIT_CASE(switch_kmalloc_orig_size),
 	KUNIT_CASE(kmalloc_records_orig_size),
+	KUNIT_CASE(ksize_lifts_kmalloc_redzone),
 	KUNIT_CASE(kmalloc_traces_show_waste),
 	KUNIT_CASE(trace_is_a_debug_layout),
 	KUNIT_CASE(switch_too_big_refused),

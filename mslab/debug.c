@@ -1161,6 +1161,32 @@ unsigned int mslab_debug_orig_size(struct mslab_cache *s,
 }
 
 /**
+ * mslab_debug_set_orig_size() - change the size a kmalloc user has
+ * @s: the cache
+ * @slab: a slab of @s
+ * @object: an object of @slab in use, of the caller
+ * @orig_size: the size the user now has, at most the object size
+ *
+ * Where the slab's layout keeps the size asked for (SLAB_KMALLOC with
+ * SLAB_STORE_USER), record @orig_size and, with red zones, make the rest
+ * of the object the kmalloc red zone again: krealloc() in place, and
+ * ksize(), after which the user may use the whole object (SLUB's
+ * skip_orig_size_check()). Nothing for other slabs.
+ */
+void mslab_debug_set_orig_size(struct mslab_cache *s, struct mslab_slab *slab,
+			       void *object, unsigned int orig_size)
+{
+	const struct mslab_layout *l = slab->layout;
+
+	if (!debug_orig_size(s, l))
+		return;
+	set_orig_size(s, l, object, orig_size);
+	if ((l->flags & SLAB_RED_ZONE) && orig_size < s->object_size)
+		memset(object + orig_size, SLUB_RED_ACTIVE,
+		       s->object_size - orig_size);
+}
+
+/**
  * mslab_debug_free_map() - mark the free objects of a slab in a bitmap
  * @s: a debug cache
  * @slab: one of its slabs, with its node's list_lock held

@@ -201,8 +201,13 @@ size_t mslab_ksize(const void *p)
 	if (unlikely(ZERO_OR_NULL_PTR(p)))
 		return 0;
 	slab = mslab_virt_to_slab(p);
-	if (likely(slab))
+	if (likely(slab)) {
+		/* The caller may use it all now: no kmalloc red zone. */
+		if (unlikely(mslab_slab_debug(slab)))
+			mslab_debug_set_orig_size(slab->cache, slab, (void *)p,
+						  slab->cache->object_size);
 		return slab_ksize(slab);
+	}
 	if (virt_addr_valid(p)) {
 		page = compound_head(virt_to_page(p));
 		if (is_large_kmalloc(page))
@@ -271,21 +276,57 @@ void mslab_kfree_bulk(size_t size, void **p)
 }
 EXPORT_SYMBOL_GPL(mslab_kfree_bulk);
 
+/*
+ * Resize @p where it is, if it has room for @new_size: zero what becomes
+ * the user's for __GFP_ZERO and init_on_alloc, and move the kmalloc red
+ * zone of a debug object to @new_size (as SLUB does from 6.14; 6.12 lifted
+ * it with ksize()). Fills @used with the bytes the user had.
+ */
+static bool krealloc_in_place(const void *p, size_t new_size, gfp_t flags,
+			      size_t *used)
+{
+	struct mslab_slab *slab = mslab_virt_to_slab(p);
+	void *x = (void *)p;
+	size_t room;
+
+	if (likely(slab)) {
+		room = slab_ksize(slab);
+		*used = room;
+		if (unlikely(mslab_slab_debug(slab)))
+			*used = mslab_debug_orig_size(slab->cache, slab, x);
+	} else {
+		room = page_size(compound_head(virt_to_page(p)));
+		*used = room;
+	}
+	if (new_size > room)
+		return false;
+	if (slab ? mslab_want_init_on_alloc(flags, slab->cache) :
+		   want_init_on_alloc(flags)) {
+		if (*used < new_size)
+			memset(x + *used, 0, new_size - *used);
+		else
+			memset(x + new_size, 0, room - new_size);
+	}
+	if (slab && unlikely(mslab_slab_debug(slab)))
+		mslab_debug_set_orig_size(slab->cache, slab, x, new_size);
+	return true;
+}
+
 /**
  * mslab_krealloc() - resize an allocation, keeping its contents
  * @p: memory from mslab_kmalloc(), or NULL (then as mslab_kmalloc())
  * @new_size: bytes wanted; 0 frees @p and gives ZERO_SIZE_PTR
- * @flags: GFP flags for a new allocation; with __GFP_ZERO, bytes past the
- *	   old size read as zero
+ * @flags: GFP flags for a new allocation; with __GFP_ZERO (and under
+ *	   init_on_alloc), bytes past the old size read as zero
  *
- * Shrinks and grows in place while @new_size fits mslab_ksize(@p).
+ * Shrinks and grows in place while @new_size fits the object.
  *
  * Context: any context @flags allow.
  * Return: the memory (maybe @p), or NULL with @p untouched.
  */
 void *mslab_krealloc(const void *p, size_t new_size, gfp_t flags)
 {
-	size_t ks;
+	size_t used;
 	void *n;
 
 	if (unlikely(!new_size)) {
@@ -294,22 +335,18 @@ void *mslab_krealloc(const void *p, size_t new_size, gfp_t flags)
 	}
 	if (ZERO_OR_NULL_PTR(p))
 		return mslab_kmalloc(new_size, flags);
-
-	ks = mslab_ksize(p);
-	if (unlikely(!ks))
-		return NULL;	/* Not mslab's: reported by mslab_ksize(). */
-	if (new_size <= ks) {
-		if (flags & __GFP_ZERO)
-			memset((void *)p + new_size, 0, ks - new_size);
-		return (void *)p;
+	if (unlikely(!mslab_owns(p))) {
+		mslab_report_free_error(NULL, p, _RET_IP_,
+					"krealloc of memory not allocated by mslab");
+		return NULL;
 	}
+	if (krealloc_in_place(p, new_size, flags, &used))
+		return (void *)p;
 
-	n = mslab_kmalloc(new_size, flags & ~__GFP_ZERO);
+	n = kmalloc_node_caller(new_size, flags, NUMA_NO_NODE, _RET_IP_);
 	if (!n)
 		return NULL;
-	memcpy(n, p, ks);
-	if (flags & __GFP_ZERO)
-		memset(n + ks, 0, mslab_ksize(n) - ks);
+	memcpy(n, p, used);
 	mslab_kfree(p);
 	return n;
 }
