@@ -346,6 +346,7 @@ static void work_bulk(u64 seed)
 /* Memory of the kernel's own helpers goes back to the kernel by kfree(). */
 static void work_kernel_memory(u64 seed)
 {
+	const char *c;
 	char *s, *t;
 
 	s = kstrdup("mslab compat client", GFP_KERNEL);
@@ -371,10 +372,10 @@ static void work_kernel_memory(u64 seed)
 	}
 
 	/* kfree_const(): the kernel's kstrdup_const() copy, or mslab's. */
-	t = (char *)kstrdup_const("mslab compat", GFP_KERNEL);
-	if (!t)
+	c = kstrdup_const("mslab compat", GFP_KERNEL);
+	if (!c)
 		error("kstrdup_const", 0);
-	kfree_const(t);
+	kfree_const(c);
 	s = kmalloc(24, GFP_KERNEL);
 	if (s) {
 		count_kmalloc(24);
