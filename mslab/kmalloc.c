@@ -33,6 +33,27 @@
 struct mslab_cache *mslab_kmalloc_caches[MSLAB_KMALLOC_MAX_INDEX + 1];
 EXPORT_SYMBOL_IF_KUNIT(mslab_kmalloc_caches);
 
+#ifdef CONFIG_ZONE_DMA
+/*
+ * kmalloc(GFP_DMA) memory must be in ZONE_DMA, and a cache's pages come
+ * from the zone its own flags say, not the caller's: SLUB's dma-kmalloc-*
+ * caches, "mslab-dma-kmalloc-<size>" here, with SLAB_CACHE_DMA.
+ */
+static struct mslab_cache *kmalloc_dma_caches[MSLAB_KMALLOC_MAX_INDEX + 1];
+#endif
+
+/* The size class cache of a kmalloc of @size bytes with @flags. */
+static struct mslab_cache *kmalloc_cache(size_t size, gfp_t flags)
+{
+	unsigned int index = mslab_kmalloc_index(size);
+
+#ifdef CONFIG_ZONE_DMA
+	if (unlikely(flags & __GFP_DMA))
+		return kmalloc_dma_caches[index];
+#endif
+	return mslab_kmalloc_caches[index];
+}
+
 /* Pages held by large kmalloc allocations. */
 atomic_long_t mslab_large_pages = ATOMIC_LONG_INIT(0);
 EXPORT_SYMBOL_IF_KUNIT(mslab_large_pages);
@@ -115,8 +136,8 @@ static void *kmalloc_node_caller(size_t size, gfp_t flags, int node,
 		node = NUMA_NO_NODE;
 	if (unlikely(size > MSLAB_KMALLOC_MAX_CACHE_SIZE))
 		return kmalloc_large(size, flags, node);
-	return mslab_alloc_caller(mslab_kmalloc_caches[mslab_kmalloc_index(size)],
-				  flags, node, size, caller);
+	return mslab_alloc_caller(kmalloc_cache(size, flags), flags, node, size,
+				  caller);
 }
 
 /**
@@ -548,12 +569,9 @@ static const struct {
 	{ 12, 4096 }, { 13, 8192 },
 };
 
-/**
- * mslab_kmalloc_init() - create the size class caches
- *
- * Return: 0 or -ENOMEM; on failure no cache is left.
- */
-int mslab_kmalloc_init(void)
+/* Create the size class caches named @prefix-<size> with @flags. */
+static int create_kmalloc_caches(struct mslab_cache **caches,
+				 const char *prefix, slab_flags_t flags)
 {
 	unsigned int i;
 
@@ -563,27 +581,55 @@ int mslab_kmalloc_init(void)
 		unsigned int align = is_power_of_2(size) ?
 				     min_t(unsigned int, size, PAGE_SIZE) : 0;
 		struct mslab_cache *s;
-		char name[24];
+		char name[32];
 
-		snprintf(name, sizeof(name), "mslab-kmalloc-%u", size);
+		snprintf(name, sizeof(name), "%s-%u", prefix, size);
 		/* With owner tracking, objects keep the size asked for. */
-		s = mslab_cache_create(name, size, align, SLAB_KMALLOC, NULL);
-		if (!s) {
-			mslab_kmalloc_exit();
+		s = mslab_cache_create(name, size, align, SLAB_KMALLOC | flags,
+				       NULL);
+		if (!s)
 			return -ENOMEM;
-		}
-		mslab_kmalloc_caches[kmalloc_classes[i].index] = s;
+		caches[kmalloc_classes[i].index] = s;
 	}
 	return 0;
+}
+
+static void destroy_kmalloc_caches(struct mslab_cache **caches)
+{
+	unsigned int i;
+
+	for (i = 0; i <= MSLAB_KMALLOC_MAX_INDEX; i++) {
+		mslab_cache_destroy(caches[i]);
+		caches[i] = NULL;
+	}
+}
+
+/**
+ * mslab_kmalloc_init() - create the size class caches
+ *
+ * Return: 0 or -ENOMEM; on failure no cache is left.
+ */
+int mslab_kmalloc_init(void)
+{
+	int err;
+
+	err = create_kmalloc_caches(mslab_kmalloc_caches, "mslab-kmalloc", 0);
+#ifdef CONFIG_ZONE_DMA
+	if (!err)
+		err = create_kmalloc_caches(kmalloc_dma_caches,
+					    "mslab-dma-kmalloc",
+					    SLAB_CACHE_DMA);
+#endif
+	if (err)
+		mslab_kmalloc_exit();
+	return err;
 }
 
 /* Destroy the size class caches; leftovers are reported by destroy. */
 void mslab_kmalloc_exit(void)
 {
-	unsigned int i;
-
-	for (i = 0; i <= MSLAB_KMALLOC_MAX_INDEX; i++) {
-		mslab_cache_destroy(mslab_kmalloc_caches[i]);
-		mslab_kmalloc_caches[i] = NULL;
-	}
+	destroy_kmalloc_caches(mslab_kmalloc_caches);
+#ifdef CONFIG_ZONE_DMA
+	destroy_kmalloc_caches(kmalloc_dma_caches);
+#endif
 }

@@ -98,7 +98,8 @@ if ! insmod "$MODULES/mslab.ko"; then
 	ktap_exit_fail_msg "cannot load mslab.ko"
 fi
 ktap_test_pass "insmod mslab.ko"
-nkmalloc=$(ls -d /sys/kernel/mslab/mslab-kmalloc-* 2>/dev/null | wc -l)
+# The size classes, and their DMA twins where the kernel has ZONE_DMA.
+nkmalloc=$(ls -d /sys/kernel/mslab/mslab-kmalloc-* /sys/kernel/mslab/mslab-dma-kmalloc-* 2>/dev/null | wc -l)
 
 # --- the SMP run ----------------------------------------------------------
 

@@ -186,7 +186,8 @@ fi
 ktap_test_result "debugfs stats: pages: 0 with every client gone" \
 	grep -Eq '^pages:[[:space:]]*0$' "$stats"
 # mslab's own caches remain: the kmalloc size classes, created at load.
-nkmalloc=$(ls -d /sys/kernel/mslab/mslab-kmalloc-* 2>/dev/null | wc -l)
+# The size classes, and their DMA twins where the kernel has ZONE_DMA.
+nkmalloc=$(ls -d /sys/kernel/mslab/mslab-kmalloc-* /sys/kernel/mslab/mslab-dma-kmalloc-* 2>/dev/null | wc -l)
 ktap_test_result "debugfs stats: caches: $nkmalloc (the size classes) with every client gone" \
 	grep -Eq "^caches:[[:space:]]*$nkmalloc\$" "$stats"
 

@@ -103,7 +103,8 @@ ksft_dmesg_mark "$tag"
 # leak-kept is traced too: each allocation in the log with its stack.
 ktap_test_result "insmod mslab.ko slab_debug=T,leak-kept" \
 	insmod "$MODULES/mslab.ko" slab_debug=T,leak-kept
-nkmalloc=$(ls -d "$SYSFS"/mslab-kmalloc-* 2>/dev/null | wc -l)
+# The size classes, and their DMA twins where the kernel has ZONE_DMA.
+nkmalloc=$(ls -d "$SYSFS"/mslab-kmalloc-* "$SYSFS"/mslab-dma-kmalloc-* 2>/dev/null | wc -l)
 pages0=$(stats_get pages)
 ktap_test_result "insmod mslab_leaker.ko" insmod "$MODULES/mslab_leaker.ko"
 ktap_test_result "leak-destroyed and leak-kept have owner tracking, leak-kept tracing" \

@@ -473,12 +473,43 @@ static int create_caches(void)
 	return 0;
 }
 
+/*
+ * The zone rules of SLUB: kmalloc(GFP_DMA) memory is in ZONE_DMA (the DMA
+ * size classes), and a cache's slabs come from the zone its own flags
+ * say, so a caller's __GFP_DMA does not put an ordinary cache's new slab
+ * there.
+ */
+static void check_gfp_zones(void)
+{
+#ifdef CONFIG_ZONE_DMA
+	struct kmem_cache *c;
+	void *p;
+
+	p = kmalloc(100, GFP_KERNEL | GFP_DMA);
+	if (!p || page_zonenum(virt_to_page(p)) != ZONE_DMA)
+		error("kmalloc(GFP_DMA) memory in ZONE_DMA", 100);
+	kfree(p);
+
+	c = kmem_cache_create("mslab_compat_zone", 64, 0, 0, NULL);
+	if (!c) {
+		error("kmem_cache_create mslab_compat_zone", 64);
+		return;
+	}
+	p = kmem_cache_alloc(c, GFP_KERNEL | __GFP_DMA);
+	if (!p || page_zonenum(virt_to_page(p)) == ZONE_DMA)
+		error("an ordinary cache's slab kept out of ZONE_DMA", 64);
+	kmem_cache_free(c, p);
+	kmem_cache_destroy(c);
+#endif
+}
+
 static int run_smp(void)
 {
 	struct compat_thread *threads;
 	unsigned int cpu, n = 0, i;
 	int err;
 
+	check_gfp_zones();
 	err = create_caches();
 	if (err)
 		return err;
