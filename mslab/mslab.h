@@ -522,6 +522,7 @@ struct mslab_slab *mslab_new_slab(struct mslab_cache *s,
 void mslab_discard_slab(struct mslab_cache *s, struct mslab_slab *slab);
 void mslab_account_slab_pages(struct page *page, unsigned int order,
 			      bool reclaimable, int sign);
+struct page *mslab_alloc_slab_page(gfp_t flags, int node, unsigned int order);
 int mslab_slab_init(void);
 void mslab_slab_exit(void);
 

@@ -18,6 +18,7 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 
+#include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
 #include "mslab.h"
@@ -38,12 +39,25 @@ static bool should_fail(atomic_t *counter)
 	return atomic_add_unless(counter, -1, 0);
 }
 
-static struct page *alloc_slab_page(gfp_t flags, int node, unsigned int order)
+/**
+ * mslab_alloc_slab_page() - the one call of the page allocator for slabs
+ * @flags: the gfp flags the page allocator gets
+ * @node: preferred node, or NUMA_NO_NODE
+ * @order: the slab's order
+ *
+ * KUnit can stand in for it (KUNIT_STATIC_STUB_REDIRECT, nothing without
+ * CONFIG_KUNIT) to see the flags a slab is allocated with.
+ *
+ * Return: the head page, or NULL.
+ */
+struct page *mslab_alloc_slab_page(gfp_t flags, int node, unsigned int order)
 {
+	KUNIT_STATIC_STUB_REDIRECT(mslab_alloc_slab_page, flags, node, order);
 	if (node == NUMA_NO_NODE)
 		return alloc_pages(flags, order);
 	return alloc_pages_node(node, flags, order);
 }
+EXPORT_SYMBOL_IF_KUNIT(mslab_alloc_slab_page);
 
 /*
  * What of an allocation's gfp flags reaches the page allocator (SLUB's
@@ -104,10 +118,10 @@ static struct page *allocate_slab_pages(struct mslab_cache *s,
 	    mslab_oo_order(l->oo) > mslab_oo_order(l->min))
 		alloc_gfp = (alloc_gfp | __GFP_NOMEMALLOC) & ~__GFP_RECLAIM;
 	if (!should_fail(&mslab_fail_order))
-		page = alloc_slab_page(alloc_gfp, node, mslab_oo_order(*oo));
+		page = mslab_alloc_slab_page(alloc_gfp, node, mslab_oo_order(*oo));
 	if (unlikely(!page)) {
 		*oo = l->min;
-		page = alloc_slab_page(flags, node, mslab_oo_order(*oo));
+		page = mslab_alloc_slab_page(flags, node, mslab_oo_order(*oo));
 		if (unlikely(!page))
 			return NULL;
 		mslab_stat(s, ORDER_FALLBACK);
