@@ -60,12 +60,22 @@ static struct slab_page_calls *record_calls(struct kunit *test)
 	return calls;
 }
 
-#define EXPECT_HAS(test, flags, bits)					\
-	KUNIT_EXPECT_EQ_MSG(test, (__force unsigned int)((flags) & (bits)), \
-			    (__force unsigned int)(bits), "%pGg", &(flags))
-#define EXPECT_HAS_NONE(test, flags, bits)				\
-	KUNIT_EXPECT_EQ_MSG(test, (__force unsigned int)((flags) & (bits)), \
-			    0U, "%pGg", &(flags))
+/* @flags has every one of @bits. */
+static void expect_has(struct kunit *test, gfp_t flags, gfp_t bits)
+{
+	KUNIT_EXPECT_EQ_MSG(test, (__force unsigned int)(flags & bits),
+			    (__force unsigned int)bits, "%pGg lacks %pGg",
+			    &flags, &bits);
+}
+
+/* @flags has none of @bits. */
+static void expect_has_none(struct kunit *test, gfp_t flags, gfp_t bits)
+{
+	gfp_t both = flags & bits;
+
+	KUNIT_EXPECT_EQ_MSG(test, (__force unsigned int)both, 0U,
+			    "%pGg has %pGg", &flags, &both);
+}
 
 /* The caller's object flags stay with the object, not the slab. */
 static void gfp_caller_flags_masked(struct kunit *test)
@@ -81,9 +91,9 @@ static void gfp_caller_flags_masked(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_ASSERT_GE(test, calls->n, 1);
 	f = calls->flags[0];
-	EXPECT_HAS_NONE(test, f, __GFP_ZERO | __GFP_MOVABLE | __GFP_ACCOUNT |
+	expect_has_none(test, f, __GFP_ZERO | __GFP_MOVABLE | __GFP_ACCOUNT |
 			__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM);
-	EXPECT_HAS(test, f, __GFP_COMP | __GFP_NOWARN | __GFP_IO | __GFP_FS);
+	expect_has(test, f, __GFP_COMP | __GFP_NOWARN | __GFP_IO | __GFP_FS);
 	mslab_cache_free(s, p);
 }
 
@@ -98,8 +108,8 @@ static void gfp_atomic_stays_atomic(struct kunit *test)
 	p = mslab_cache_alloc(s, GFP_ATOMIC);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_ASSERT_GE(test, calls->n, 1);
-	EXPECT_HAS_NONE(test, calls->flags[0], __GFP_DIRECT_RECLAIM);
-	EXPECT_HAS(test, calls->flags[0], __GFP_HIGH);
+	expect_has_none(test, calls->flags[0], __GFP_DIRECT_RECLAIM);
+	expect_has(test, calls->flags[0], __GFP_HIGH);
 	mslab_cache_free(s, p);
 }
 
@@ -115,9 +125,9 @@ static void gfp_cache_flags_added(struct kunit *test)
 	p = mslab_cache_alloc(s, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_ASSERT_GE(test, calls->n, 1);
-	EXPECT_HAS(test, calls->flags[0], __GFP_RECLAIMABLE | __GFP_COMP);
+	expect_has(test, calls->flags[0], __GFP_RECLAIMABLE | __GFP_COMP);
 	if (SLAB_ACCOUNT)
-		EXPECT_HAS(test, calls->flags[0], __GFP_ACCOUNT);
+		expect_has(test, calls->flags[0], __GFP_ACCOUNT);
 	mslab_cache_free(s, p);
 }
 
@@ -143,14 +153,14 @@ static void gfp_high_order_then_fallback(struct kunit *test)
 
 	f = calls->flags[0];
 	KUNIT_EXPECT_EQ(test, calls->order[0], mslab_oo_order(s->plain.oo));
-	EXPECT_HAS(test, f, __GFP_NOWARN | __GFP_NORETRY | __GFP_NOMEMALLOC);
-	EXPECT_HAS_NONE(test, f, __GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM |
+	expect_has(test, f, __GFP_NOWARN | __GFP_NORETRY | __GFP_NOMEMALLOC);
+	expect_has_none(test, f, __GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM |
 			__GFP_NOFAIL);
 
 	f = calls->flags[1];
 	KUNIT_EXPECT_EQ(test, calls->order[1], mslab_oo_order(s->plain.min));
-	EXPECT_HAS(test, f, __GFP_DIRECT_RECLAIM | __GFP_NOFAIL);
-	EXPECT_HAS_NONE(test, f, __GFP_NORETRY | __GFP_NOMEMALLOC);
+	expect_has(test, f, __GFP_DIRECT_RECLAIM | __GFP_NOFAIL);
+	expect_has_none(test, f, __GFP_NORETRY | __GFP_NOMEMALLOC);
 	KUNIT_EXPECT_EQ(test, 1, mslab_stat_sum(s, ORDER_FALLBACK));
 	mslab_cache_free(s, p);
 }
