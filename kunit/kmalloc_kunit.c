@@ -686,6 +686,49 @@ static void kmalloc_node_gives_memory_of_the_node(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, *errors, 0);
 }
 
+/*
+ * kmalloc types (SLUB's kmalloc_type()): __GFP_RECLAIMABLE from the
+ * reclaimable size classes, __GFP_ACCOUNT from the charged ones where the
+ * kernel has memory cgroups, __GFP_DMA from ZONE_DMA ones where it has
+ * that zone; each an ordinary size class cache otherwise.
+ */
+static void kmalloc_type_by_gfp(struct kunit *test)
+{
+	static const struct {
+		gfp_t gfp;
+		const char *name;
+		slab_flags_t flag;
+	} kinds[] = {
+		{ GFP_KERNEL, "mslab-kmalloc-128", 0 },
+		{ GFP_KERNEL | __GFP_RECLAIMABLE, "mslab-kmalloc-rcl-128",
+		  SLAB_RECLAIM_ACCOUNT },
+#ifdef CONFIG_MEMCG
+		{ GFP_KERNEL_ACCOUNT, "mslab-kmalloc-cg-128", SLAB_ACCOUNT },
+		{ GFP_KERNEL_ACCOUNT | __GFP_RECLAIMABLE,
+		  "mslab-kmalloc-rcl-128", SLAB_RECLAIM_ACCOUNT },
+#else
+		{ GFP_KERNEL_ACCOUNT, "mslab-kmalloc-128", 0 },
+#endif
+#ifdef CONFIG_ZONE_DMA
+		{ GFP_KERNEL | GFP_DMA, "mslab-dma-kmalloc-128", SLAB_CACHE_DMA },
+#endif
+	};
+	struct mslab_slab *slab;
+	unsigned int i;
+	void *p;
+
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		p = mslab_kmalloc(100, kinds[i].gfp);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		slab = mslab_virt_to_slab(p);
+		KUNIT_ASSERT_NOT_NULL(test, slab);
+		KUNIT_EXPECT_STREQ(test, slab->cache->name, kinds[i].name);
+		KUNIT_EXPECT_EQ(test, slab->cache->flags & kinds[i].flag,
+				kinds[i].flag);
+		mslab_kfree(p);
+	}
+}
+
 static struct kunit_case mslab_kmalloc_test_cases[] = {
 	KUNIT_CASE(kmalloc_class_caches_exist),
 	KUNIT_CASE_PARAM(kmalloc_size_served_by_expected_class,
@@ -701,6 +744,7 @@ static struct kunit_case mslab_kmalloc_test_cases[] = {
 	KUNIT_CASE(kmalloc_array_overflow_is_null),
 	KUNIT_CASE(kzalloc_zeroes_reused_memory),
 	KUNIT_CASE(kmalloc_node_gives_memory_of_the_node),
+	KUNIT_CASE(kmalloc_type_by_gfp),
 	{}
 };
 

@@ -33,25 +33,66 @@
 struct mslab_cache *mslab_kmalloc_caches[MSLAB_KMALLOC_MAX_INDEX + 1];
 EXPORT_SYMBOL_IF_KUNIT(mslab_kmalloc_caches);
 
-#ifdef CONFIG_ZONE_DMA
 /*
- * kmalloc(GFP_DMA) memory must be in ZONE_DMA, and a cache's pages come
- * from the zone its own flags say, not the caller's: SLUB's dma-kmalloc-*
- * caches, "mslab-dma-kmalloc-<size>" here, with SLAB_CACHE_DMA.
+ * SLUB's other kmalloc types: a cache's slabs come from the zone, the
+ * mobility and the memory cgroup its own flags say, not the caller's, so
+ * kmalloc() callers that ask for those get caches of their own, chosen
+ * as SLUB's kmalloc_type() does:
+ *   __GFP_DMA           mslab-dma-kmalloc-<size>, SLAB_CACHE_DMA: ZONE_DMA
+ *   __GFP_RECLAIMABLE   mslab-kmalloc-rcl-<size>, SLAB_RECLAIM_ACCOUNT
+ *   __GFP_ACCOUNT       mslab-kmalloc-cg-<size>, SLAB_ACCOUNT: charged
+ * Each array is indexed as mslab_kmalloc_caches[].
  */
-static struct mslab_cache *kmalloc_dma_caches[MSLAB_KMALLOC_MAX_INDEX + 1];
+enum kmalloc_kind {
+#ifdef CONFIG_ZONE_DMA
+	KMALLOC_KIND_DMA,
 #endif
+	KMALLOC_KIND_RECLAIM,
+#ifdef CONFIG_MEMCG
+	KMALLOC_KIND_CGROUP,
+#endif
+	NR_KMALLOC_KINDS
+};
+
+static const struct {
+	const char *prefix;
+	slab_flags_t flags;
+} kmalloc_kinds[NR_KMALLOC_KINDS] = {
+#ifdef CONFIG_ZONE_DMA
+	[KMALLOC_KIND_DMA] = { "mslab-dma-kmalloc", SLAB_CACHE_DMA },
+#endif
+	[KMALLOC_KIND_RECLAIM] = { "mslab-kmalloc-rcl", SLAB_RECLAIM_ACCOUNT },
+#ifdef CONFIG_MEMCG
+	[KMALLOC_KIND_CGROUP] = { "mslab-kmalloc-cg", SLAB_ACCOUNT },
+#endif
+};
+
+static struct mslab_cache *
+kmalloc_kind_caches[NR_KMALLOC_KINDS][MSLAB_KMALLOC_MAX_INDEX + 1];
+
+/* The flags that choose another type (SLUB's KMALLOC_NOT_NORMAL_BITS). */
+#define KMALLOC_NOT_NORMAL (__GFP_RECLAIMABLE |				\
+			    (IS_ENABLED(CONFIG_ZONE_DMA) ? __GFP_DMA : 0) |	\
+			    (IS_ENABLED(CONFIG_MEMCG) ? __GFP_ACCOUNT : 0))
 
 /* The size class cache of a kmalloc of @size bytes with @flags. */
 static struct mslab_cache *kmalloc_cache(size_t size, gfp_t flags)
 {
 	unsigned int index = mslab_kmalloc_index(size);
+	enum kmalloc_kind kind;
 
-#ifdef CONFIG_ZONE_DMA
-	if (unlikely(flags & __GFP_DMA))
-		return kmalloc_dma_caches[index];
+	if (likely(!(flags & KMALLOC_NOT_NORMAL)))
+		return mslab_kmalloc_caches[index];
+	kind = KMALLOC_KIND_RECLAIM;
+#ifdef CONFIG_MEMCG
+	if (!(flags & __GFP_RECLAIMABLE))
+		kind = KMALLOC_KIND_CGROUP;
 #endif
-	return mslab_kmalloc_caches[index];
+#ifdef CONFIG_ZONE_DMA
+	if (flags & __GFP_DMA)
+		kind = KMALLOC_KIND_DMA;
+#endif
+	return kmalloc_kind_caches[kind][index];
 }
 
 /* Pages held by large kmalloc allocations. */
@@ -611,15 +652,14 @@ static void destroy_kmalloc_caches(struct mslab_cache **caches)
  */
 int mslab_kmalloc_init(void)
 {
+	unsigned int kind;
 	int err;
 
 	err = create_kmalloc_caches(mslab_kmalloc_caches, "mslab-kmalloc", 0);
-#ifdef CONFIG_ZONE_DMA
-	if (!err)
-		err = create_kmalloc_caches(kmalloc_dma_caches,
-					    "mslab-dma-kmalloc",
-					    SLAB_CACHE_DMA);
-#endif
+	for (kind = 0; !err && kind < NR_KMALLOC_KINDS; kind++)
+		err = create_kmalloc_caches(kmalloc_kind_caches[kind],
+					    kmalloc_kinds[kind].prefix,
+					    kmalloc_kinds[kind].flags);
 	if (err)
 		mslab_kmalloc_exit();
 	return err;
@@ -628,8 +668,9 @@ int mslab_kmalloc_init(void)
 /* Destroy the size class caches; leftovers are reported by destroy. */
 void mslab_kmalloc_exit(void)
 {
+	unsigned int kind;
+
 	destroy_kmalloc_caches(mslab_kmalloc_caches);
-#ifdef CONFIG_ZONE_DMA
-	destroy_kmalloc_caches(kmalloc_dma_caches);
-#endif
+	for (kind = 0; kind < NR_KMALLOC_KINDS; kind++)
+		destroy_kmalloc_caches(kmalloc_kind_caches[kind]);
 }
