@@ -107,10 +107,43 @@ mslab_link_kernel_tests() {
 	mkdir -p "$dst"
 	ln -sf "$src/lib/test_meminit.c" "$dst/test_meminit.c"
 	ln -sf "$src/lib/test_meminit.c" "$dst/test_meminit_mslab.c"
+	# fs/minix and fs/fat for selftests/kernel/fs/Kbuild: every source and
+	# header, since some include others with quotes (minix.h, fat.h,
+	# itree_common.c).
+	for d in minix fat; do
+		mkdir -p "$dst/fs/$d"
+		ln -sf "$src/fs/$d"/*.[ch] "$dst/fs/$d/"
+	done
+}
+
+# The modules of Debian's own kernel that selftests/mslab_fs.sh loads beside
+# the file systems on mslab: loop, and the code page and I/O charset vfat
+# loads at mount (CONFIG_FAT_DEFAULT_CODEPAGE=437,
+# CONFIG_FAT_DEFAULT_IOCHARSET="ascii"). The VM has no /lib/modules, so
+# they are taken from the installed linux-image package, decompressed into
+# $1/debian, where vm-selftest.sh finds them with the built .ko files.
+MSLAB_DEBIAN_MODULES="drivers/block/loop fs/nls/nls_cp437 fs/nls/nls_ascii"
+
+mslab_debian_modules() {
+	local dst="$1/debian" dir m
+	dir="/lib/modules/$(mslab_abi)-amd64/kernel"
+
+	mkdir -p "$dst"
+	for m in $MSLAB_DEBIAN_MODULES; do
+		if [ ! -f "$dir/$m.ko.xz" ]; then
+			log "$dir/$m.ko.xz is missing (run scripts/setup.sh)"
+			return 1
+		fi
+		xz -dc "$dir/$m.ko.xz" >"$dst/$(basename "$m").ko" || {
+			log "cannot decompress $dir/$m.ko.xz"
+			return 1
+		}
+	done
 }
 
 # Build mslab and the client/test modules against Debian's 6.12 headers in
-# the shadow tree $1, logging to $2. The .ko files are left in $1.
+# the shadow tree $1, logging to $2, and add the Debian modules the
+# selftests load (mslab_debian_modules). The .ko files are left in $1.
 mslab_build_vm_modules() {
 	local obj=$1 build_log=$2
 	local kdir="/usr/src/linux-headers-$(mslab_abi)-amd64"
@@ -121,7 +154,8 @@ mslab_build_vm_modules() {
 	mslab_link_kernel_tests "$obj"
 	find "$obj" -name '*.ko' -delete
 	make -C "$kdir" M="$obj" W=1 KCFLAGS=-Werror -j"$(nproc)" modules \
-		>"$build_log" 2>&1
+		>"$build_log" 2>&1 || return
+	mslab_debian_modules "$obj"
 }
 
 # The size of this host's XSAVE area in bytes (CPUID leaf 0xD, EBX: the
