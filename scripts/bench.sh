@@ -18,9 +18,9 @@
 # Both run selftests/bench/bench.sh in the guest, which loads
 # mslab_bench.ko (selftests/modules/mslab_bench.c). The tables go to stdout,
 # build/results/bench-<runtime>.txt and bench-<runtime>-summary.txt (with
-# the debug flags' and the hardening A/B's tables), the figures to
-# build/results/bench-<runtime>-{time,mem,debug,hardening}.csv and
-# bench-<runtime>.json, the console to
+# the debug flags', the hardening A/B's and the init A/B's tables), the
+# figures to build/results/bench-<runtime>-{time,mem,debug,hardening,init}.csv
+# and bench-<runtime>.json, the console to
 # build/results/bench-<runtime>-console.log.
 #
 # Environment:
@@ -80,15 +80,22 @@ bench_report() {
 		echo "size,phase,alloc,live,object_size,slab_size,order,objs_per_slab,slabs,pages,partial,cpu_slabs,loss_bytes,efficiency_pct,mslab_debugfs_pages"
 		sed -n 's/^csv,mem,//p' "$lines"
 	} >"$out-mem.csv"
+	# The init A/B's rows: each allocator under each setting of
+	# init_on_alloc and init_on_free, ratio to its own with both off.
+	{
+		echo "pattern,param,size,setting,alloc,ops,reps,median_ns,min_ns,max_ns,median_cycles,ratio_off"
+		sed -n 's/^csv,init,//p' "$lines"
+	} >"$out-init.csv"
 	rm -f "$lines"
 
 	# One row per pattern, a column per allocator: median ns (ratio);
-	# then the debug flags' and the hardening A/B's tables, whose figures
-	# also go to bench-<runtime>-{debug,hardening}.csv.
+	# then the debug flags', the hardening A/B's and the init A/B's
+	# tables, whose figures also go to
+	# bench-<runtime>-{debug,hardening,init}.csv.
 	python3 - "$out-time.csv" "$out-debug.csv" "$out-hardening.csv" \
-		>"$out-summary.txt" <<'PY'
+		"$out-init.csv" >"$out-summary.txt" <<'PY'
 import csv, sys
-tcsv, dcsv, hcsv = sys.argv[1:4]
+tcsv, dcsv, hcsv, icsv = sys.argv[1:5]
 # A pattern measured in two loads (kmalloc, once per front end) has a
 # kernel figure in each: a row per load, each ratio to its own kernel.
 rows, allocs, seq = {}, [], {}
@@ -184,11 +191,49 @@ if out:
         print("%-15s %-6s %5s %-8s %8s %16s %16s %6s" % (
             o[0], o[1], o[2], o[3], o[4], "%s (%s)" % (o[5], o[6]),
             "%s (%s)" % (o[7], o[8]), o[9]))
+
+# Init A/B: for each pattern, size, setting and mslab front end, SLUB's
+# and mslab's medians with both keys off and under the setting, each
+# one's on/off, and mslab/SLUB under the setting.
+med = {}
+for r in csv.DictReader(open(icsv)):
+    med[(r["pattern"], r["param"], r["size"], r["setting"],
+         r["alloc"])] = r["median_ns"]
+out = []
+for (p, param, size, setting, a) in med:
+    if setting == "off" or a == "kernel":
+        continue
+    ko = med.get((p, param, size, "off", "kernel"))
+    kn = med.get((p, param, size, setting, "kernel"))
+    mo = med.get((p, param, size, "off", a))
+    mn = med[(p, param, size, setting, a)]
+    if ko is None or kn is None or mo is None:
+        continue
+    out.append([p, param, size, setting, a, ko, kn, ratio(kn, ko), mo, mn,
+                ratio(mn, mo), ratio(mn, kn)])
+# Grouped by pattern and size, in the module's order, then by setting.
+first = {}
+for i, k in enumerate(med):
+    first.setdefault(k[:3], i)
+    first.setdefault(k[3], i)
+    first.setdefault(k[4], i)
+out.sort(key=lambda o: (first[tuple(o[:3])], first[o[3]], first[o[4]]))
+if out:
+    print()
+    print("init A/B: median ns per pair (ratio on/off), same boot; alloc: init_on_alloc=1, free: init_on_free=1, both: the two; off: neither")
+    print("%-11s %-5s %5s %-7s %-8s %9s %15s %9s %15s %7s" % (
+        "pattern", "param", "size", "setting", "front", "SLUB off",
+        "SLUB on (x)", "mslab off", "mslab on (x)", "m/S on"))
+    for o in out:
+        print("%-11s %-5s %5s %-7s %-8s %9s %15s %9s %15s %7s" % (
+            o[0], o[1], o[2], o[3], o[4], o[5], "%s (%s)" % (o[6], o[7]),
+            o[8], "%s (%s)" % (o[9], o[10]), o[11]))
 PY
 	python3 - "$name" "$out-time.csv" "$out-mem.csv" "$out.txt" \
-		"$out-debug.csv" "$out-hardening.csv" >"$out.json" <<'PY'
+		"$out-debug.csv" "$out-hardening.csv" "$out-init.csv" \
+		>"$out.json" <<'PY'
 import csv, json, sys
-name, tcsv, mcsv, txt, dcsv, hcsv = sys.argv[1:7]
+name, tcsv, mcsv, txt, dcsv, hcsv, icsv = sys.argv[1:8]
 env = [l.strip() for l in open(txt) if l.startswith(("env:", "guest:"))]
 def rows(path):
     out = []
@@ -205,7 +250,8 @@ def rows(path):
     return out
 json.dump({"runtime": name, "env": env, "time": rows(tcsv),
            "memory": rows(mcsv), "debug": rows(dcsv),
-           "hardening": rows(hcsv)}, sys.stdout, indent=1)
+           "hardening": rows(hcsv), "init": rows(icsv)}, sys.stdout,
+          indent=1)
 print()
 PY
 
@@ -217,7 +263,7 @@ PY
 		echo "--- $name: median ns per alloc+free pair, per object for bulk (ratio to the kernel's SLUB) ---"
 		cat "$out-summary.txt"
 	fi
-	echo "(CSV: $out-{time,mem,debug,hardening}.csv; JSON: $out.json)"
+	echo "(CSV: $out-{time,mem,debug,hardening,init}.csv; JSON: $out.json)"
 
 	if ! grep -q '^done$' "$out.txt"; then
 		log "$name: the bench did not complete: see $console"

@@ -17,6 +17,15 @@
 #           sheaves_h1), with 13
 #           fields, min <= median <= max, median > 0 and a ratio > 0; the
 #           table header and the env line
+#  init     "csv,init" lines of the init A/B: reuse and batch-fifo at
+#           every size, for the kernel, slab and sheaves, with
+#           init_on_alloc off and on (init_settings=alloc: see the run
+#           below for why not init_on_free), with 14 fields,
+#           min <= median <= max, median > 0, a ratio > 0 and 1.000 for
+#           off; the kernel's init_on_alloc and init_on_free as the boot
+#           set them afterwards: the module's own check, the same values
+#           in the env line of every load (the kmalloc load comes after
+#           the init A/B) and in the boot's "mem auto-init" line
 #  memory   "csv,mem" lines for every size, phase and allocator, with the
 #           live count of the phase, objs_per_slab > 0, pages > 0 and an
 #           efficiency in (0, 100]
@@ -36,12 +45,14 @@ REPS=2
 MEM_SIZES="64 700"
 MEM_OBJS=2000
 # Keep in step with mslab_bench.c: bench_batches[], sweep_sizes[],
-# bulk_sizes[], debug_flags x debug_sizes, bench_ab_batches[].
+# bulk_sizes[], debug_flags x debug_sizes, bench_ab_batches[],
+# init_sizes[].
 BATCHES="1 10 100 1000"
 NR_SWEEP=13
 NR_BULK=11
 NR_DEBUG=12
 NR_AB_BATCHES=2
+NR_INIT=3
 ALLOCS="kernel mslab"
 
 ktap_print_header
@@ -49,16 +60,20 @@ ktap_print_header
 ksft_require_mslab mslab mslab_bench
 
 ncpus=$(grep -c ^processor /proc/cpuinfo)
-# run, env, header, 11 patterns, memory, pages, unload, reports
-ktap_set_plan 18
+# run, env, header, 11 patterns, init rows, init restored, memory,
+# pages, unload, reports
+ktap_set_plan 20
 
 tag="mslab_bench_smoke-$$"
 ksft_dmesg_mark "$tag"
 out="$TMPDIR/mslab_bench_smoke.$$"
 
 start=$(date +%s)
+# Only init_on_alloc is switched here: switching init_on_free on at run
+# time lets the page allocator skip zeroing __GFP_ZERO pages freed before
+# (Documentation/bench.rst), which make check's kernel must not risk.
 sh "$DIR/bench/bench.sh" -l "$LOOPS" -r "$REPS" -s "$MEM_SIZES" \
-	-n "$MEM_OBJS" >"$out.sh" 2>&1
+	-n "$MEM_OBJS" -o init_settings=alloc >"$out.sh" 2>&1
 rc=$?
 ktap_print_msg "bench.sh ran for $(($(date +%s) - start)) s, exit $rc"
 sed 's/^/#   /' "$out.sh"
@@ -117,6 +132,74 @@ check_ab() {
 		check_time ab-batch-fifo "$NR_AB_BATCHES" "$ab_allocs"
 }
 ktap_test_result "hardening A/B" check_ab
+
+# The init A/B: every pattern, size, setting and allocator once.
+check_init() {
+	settings="off alloc"
+	grep '^csv,init,' "$out.k" >"$out.init"
+	awk -F, -v reps="$REPS" -v n="$NR_INIT" -v settings="$settings" '
+		NF == 14 && $9 == reps && $10 + 0 > 0 &&
+		$11 + 0 <= $10 + 0 && $10 + 0 <= $12 + 0 && $14 + 0 > 0 &&
+		$8 + 0 > 0 && ($6 != "off" || $14 == "1.000") {
+			good[$3 "," $6 "," $7]++
+			next
+		}
+		{ print "# bad init row: " $0; bad = 1 }
+		END {
+			ns = split(settings, st, " ")
+			split("reuse batch-fifo", pat, " ")
+			split("kernel slab sheaves", al, " ")
+			for (i = 1; i <= 2; i++)
+				for (j = 1; j <= ns; j++)
+					for (k = 1; k <= 3; k++) {
+						key = pat[i] "," st[j] "," al[k]
+						if (good[key] != n) {
+							print "# " key ": " good[key] + 0 " rows, want " n
+							bad = 1
+						}
+					}
+			exit bad
+		}' "$out.init"
+}
+
+# init_on_alloc and init_on_free after the init A/B, as the boot set them.
+check_init_restored() {
+	ok=0
+	grep -q "^init: restored the boot's" "$out.k" || {
+		ktap_print_msg "no \"init: restored\" line"
+		ok=1
+	}
+	vals=$(sed -n 's/^env: .* \(init_on_alloc=[01] init_on_free=[01]\) .*/\1/p' \
+		"$out.k" | sort -u)
+	n=$(echo "$vals" | grep -c .)
+	ktap_print_msg "env lines: ${vals:-none}"
+	if [ "$n" -ne 1 ] || [ "$(grep -c '^env: ' "$out.k")" -lt 2 ]; then
+		ktap_print_msg "want one init_on_alloc/init_on_free value in 2 or more loads' env lines"
+		ok=1
+	fi
+	# The boot's own line: "mem auto-init: stack:..., heap alloc:on, heap
+	# free:off", unless the log ring lost it.
+	boot=$(dmesg | sed -n 's/.*mem auto-init: .*heap alloc:\([a-z]*\), heap free:\([a-z]*\).*/\1 \2/p' | head -n 1)
+	if [ -n "$boot" ]; then
+		# shellcheck disable=SC2086 # two words
+		set -- $boot
+		want="init_on_alloc=$([ "$1" = on ] && echo 1 || echo 0) init_on_free=$([ "$2" = on ] && echo 1 || echo 0)"
+		ktap_print_msg "boot: heap alloc:$1 heap free:$2"
+		if [ "$vals" != "$want" ]; then
+			ktap_print_msg "env has $vals, the boot $want"
+			ok=1
+		fi
+	fi
+	return $ok
+}
+
+if grep -q '^init: skipped' "$out.k"; then
+	ktap_print_msg "$(grep '^init: skipped' "$out.k")"
+	ktap_test_skip "init A/B rows"
+else
+	ktap_test_result "init A/B rows" check_init
+fi
+ktap_test_result "init_on_alloc and init_on_free restored" check_init_restored
 if [ "$ncpus" -ge 2 ]; then
 	# One consumer on the producer's node, one on another if there is.
 	nodes=$(find /sys/devices/system/node -maxdepth 1 -name 'node[0-9]*' 2>/dev/null | wc -l)

@@ -16,7 +16,11 @@
 #    per timed loop and -r timed rounds, and prints the table and the
 #    "csv,time,..." lines to the kernel log (Documentation/bench.rst).
 #    The kmalloc pattern is not part of this load: see 3; nor is the
-#    hardening A/B: see 4.
+#    hardening A/B: see 4. The init A/B (pattern "init") is: the module
+#    switches the kernel's init_on_alloc and init_on_free between its
+#    timed loops, times the kernel's cache and an mslab cache of each front
+#    end under each setting, prints "csv,init,..." lines, and restores the
+#    boot's values.
 # 2. Measures memory through /sys/kernel/debug/mslab_bench/mem: for each
 #    size of -s and each allocator (the kernel, then each mslab variant of
 #    -v), one cache at a time: allocate -n objects, free a random half,
@@ -64,7 +68,7 @@ mslab_params=
 kfronts=
 # Keep in step with bench_patterns[] in mslab_bench.c.
 # "hardening" is this script's (4).
-all_patterns="reuse,batch,worst,sweep,kmalloc,bulk,debug,remote,allcpu,hardening"
+all_patterns="reuse,batch,worst,sweep,kmalloc,bulk,debug,init,remote,allcpu,hardening"
 
 while getopts 'l:r:p:v:s:n:o:m:k:' opt; do
 	case $opt in

@@ -60,6 +60,14 @@
  *            ("debug-reuse") and batch @debug_batch FIFO ("debug-fifoN"),
  *            the flag set as the row's param; @debug_loops pairs per loop
  *            for the sets with flags
+ *   init     the kernel's cache and an mslab cache of each front end (slab,
+ *            sheaves) with the kernel's init_on_alloc and init_on_free
+ *            switched at run time (their static keys) between the timed
+ *            loops: both off, then each setting of @init_settings (alloc,
+ *            free, both), in one rotation; reuse and batch @init_batch FIFO
+ *            at each of @init_sizes. The boot's values are restored after.
+ *            Not with a boot's init_on_free=1; the settings with
+ *            init_on_free not under KASAN or page poisoning
  *   remote   a producer kthread on CPU 0 allocates, a consumer on another
  *            CPU frees (one of the same node and one of another, when there
  *            are), through a ring, @remote_loops objects (loops / 10: a
@@ -68,10 +76,15 @@
  *            same cache; per-CPU ns per pair, averaged; needs 2 CPUs
  *
  * Output, all with the "mslab_bench: " prefix: an "env" line (CPUs, nodes,
- * the kernel's hardening and init_on_alloc), the table, and CSV lines
+ * the kernel's hardening, init_on_alloc and init_on_free), the table, and
+ * CSV lines
  *   csv,time,PATTERN,PARAM,SIZE,ALLOC,OPS,REPS,MEDIAN_NS,MIN_NS,MAX_NS,MEDIAN_CYCLES,RATIO
  * (ns and cycles per pair, per object for bulk; cycles "-" when
- * get_cycles() is 0; RATIO is ALLOC's median over the kernel's).
+ * get_cycles() is 0; RATIO is ALLOC's median over the kernel's); the init
+ * pattern's rows are
+ *   csv,init,PATTERN,PARAM,SIZE,SETTING,ALLOC,OPS,REPS,MEDIAN_NS,MIN_NS,MAX_NS,MEDIAN_CYCLES,RATIO
+ * with SETTING off, alloc, free or both and RATIO ALLOC's median over its
+ * own with both off.
  *
  * The memory control file takes one command per write:
  *   new ALLOC SIZE COUNT   create ALLOC's cache of SIZE bytes for COUNT objects
@@ -121,7 +134,7 @@
 
 static char *patterns = "all";
 module_param(patterns, charp, 0444);
-MODULE_PARM_DESC(patterns, "Timing patterns to run at load: reuse,batch,worst,sweep,kmalloc,bulk,remote,allcpu, \"all\" or \"\" (default all)");
+MODULE_PARM_DESC(patterns, "Timing patterns to run at load: reuse,batch,worst,sweep,kmalloc,bulk,debug,init,remote,allcpu, \"all\" or \"\" (default all)");
 
 static unsigned int loops = 1000000;
 module_param(loops, uint, 0444);
@@ -199,6 +212,19 @@ MODULE_PARM_DESC(debug_batch, "Batch of the debug pattern's FIFO rows (default 1
 static unsigned int debug_loops;
 module_param(debug_loops, uint, 0444);
 MODULE_PARM_DESC(debug_loops, "Pairs per timed loop of the debug pattern's caches with debug flags; 0: loops / 10, at least 1000 (default 0)");
+
+static unsigned int init_sizes[8] = { 64, 256, 1024 };
+static unsigned int nr_init_sizes = 3;
+module_param_array(init_sizes, uint, &nr_init_sizes, 0444);
+MODULE_PARM_DESC(init_sizes, "Object sizes of the init pattern (default 64,256,1024)");
+
+static unsigned int init_batch = 100;
+module_param(init_batch, uint, 0444);
+MODULE_PARM_DESC(init_batch, "Batch of the init pattern's FIFO rows (default 100)");
+
+static char *init_settings = "alloc,free,both";
+module_param(init_settings, charp, 0444);
+MODULE_PARM_DESC(init_settings, "Settings of the init pattern timed against both off: alloc (init_on_alloc=1), free (init_on_free=1), both, comma-separated (default alloc,free,both)");
 
 #define BENCH_MAX_ALLOCS	5
 #define BENCH_MAX_VARIANTS	3
@@ -782,6 +808,17 @@ static void bench_summary(const u64 *v, unsigned int n, u64 *med, u64 *lo,
 	*hi = s[n - 1];
 }
 
+/* "12.3" from millicycles, into @buf; "-" for 0 (no get_cycles()). */
+static const char *bench_cyc(char *buf, size_t len, u64 mcyc)
+{
+	if (mcyc)
+		snprintf(buf, len, "%llu.%01llu", div64_u64(mcyc, 1000),
+			 div64_u64(mcyc % 1000, 100));
+	else
+		strscpy(buf, "-", len);
+	return buf;
+}
+
 /* "12.34" from picoseconds, into @buf. */
 static const char *bench_ns(char *buf, size_t len, u64 ps)
 {
@@ -820,12 +857,7 @@ static void bench_print(const char *pattern, const char *param,
 		bench_summary(st->ps[a], st->nr, &med, &lo, &hi);
 		bench_summary(st->mcyc[a], st->nr, &cmed, &cmin, &cmax);
 		ratio = div64_u64(med * 1000 + kmed / 2, max_t(u64, kmed, 1));
-		if (cmed)
-			snprintf(cyc, sizeof(cyc), "%llu.%01llu",
-				 div64_u64(cmed, 1000),
-				 div64_u64(cmed % 1000, 100));
-		else
-			strscpy(cyc, "-", sizeof(cyc));
+		bench_cyc(cyc, sizeof(cyc), cmed);
 		if (a) {
 			snprintf(m, sizeof(m), "%s [%s-%s]",
 				 bench_ns(b1, sizeof(b1), med),
@@ -1223,6 +1255,339 @@ static int bench_debug(void)
 		}
 	}
 	return 0;
+}
+
+/* --- init_on_alloc and init_on_free ------------------------------------- */
+
+/*
+ * Is @name in the comma-separated @list? Whole items only: "free" is not
+ * in "free2".
+ */
+static bool bench_in_list(const char *list, const char *name)
+{
+	const char *p = list ? list : "";
+	size_t len = strlen(name);
+
+	while (*p) {
+		if (!strncmp(p, name, len) && (p[len] == ',' || !p[len]))
+			return true;
+		p = strchrnul(p, ',');
+		if (*p)
+			p++;
+	}
+	return false;
+}
+
+/* The init pattern's settings of the two keys; [0] is the reference. */
+static const struct bench_init_setting {
+	const char *name;
+	bool on_alloc;
+	bool on_free;
+} bench_init_settings[] = {
+	{ "off", false, false },
+	{ "alloc", true, false },
+	{ "free", false, true },
+	{ "both", true, true },
+};
+
+#define BENCH_INIT_SETTINGS	ARRAY_SIZE(bench_init_settings)
+
+/* The settings selected, as indices into bench_init_settings[]. */
+struct bench_init_plan {
+	unsigned int set[BENCH_INIT_SETTINGS];
+	unsigned int nr;
+	/* the boot's values of init_on_alloc and init_on_free */
+	bool boot_alloc;
+	bool boot_free;
+};
+
+/* Does @init_settings name anything but the settings? */
+static bool bench_init_settings_bad(void)
+{
+	const char *p = init_settings ? init_settings : "";
+	const char *end;
+	unsigned int i;
+	size_t len;
+
+	for (; *p; p = *end ? end + 1 : end) {
+		end = strchrnul(p, ',');
+		len = end - p;
+		for (i = 0; i < BENCH_INIT_SETTINGS; i++)
+			if (strlen(bench_init_settings[i].name) == len &&
+			    !strncmp(p, bench_init_settings[i].name, len))
+				break;
+		if (len && i == BENCH_INIT_SETTINGS) {
+			pr_err("bad init_settings \"%s\" (alloc, free, both)\n",
+			       init_settings);
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool bench_init_alloc_on(void)
+{
+	return static_key_enabled(&init_on_alloc);
+}
+
+static bool bench_init_free_on(void)
+{
+	return static_key_enabled(&init_on_free);
+}
+
+/*
+ * Switch the kernel's init_on_alloc and init_on_free, as the boot options
+ * set them (mm/mm_init.c): for the kernel's SLUB, its page allocator and
+ * mslab alike. Process context: static_key_enable() takes cpus_read_lock()
+ * and the jump label mutex. Neither does anything when the key already has
+ * the value.
+ */
+static void bench_init_switch(bool on_alloc, bool on_free)
+{
+	if (on_alloc)
+		static_key_enable(&init_on_alloc.key);
+	else
+		static_key_disable(&init_on_alloc.key);
+	if (on_free)
+		static_key_enable(&init_on_free.key);
+	else
+		static_key_disable(&init_on_free.key);
+}
+
+/*
+ * Why the settings with init_on_free are not run, or NULL. Under KASAN the
+ * kernel's SLUB reports its own init_on_free memset of a freed object;
+ * with page poisoning the page allocator would find its poison zeroed
+ * (the boot gives page_poison precedence over both options).
+ */
+static const char *bench_init_free_unsafe(void)
+{
+	if (IS_ENABLED(CONFIG_KASAN))
+		return "the kernel has KASAN";
+	if (page_poisoning_enabled_static())
+		return "page poisoning is on";
+	return NULL;
+}
+
+static bool bench_init_header_done;
+
+/*
+ * The rows of one pattern at one size: each allocator under each setting,
+ * with its ratio to its own figure with both keys off (@st[0]).
+ */
+static void bench_init_print(const char *pattern, const char *param,
+			     unsigned int objsize,
+			     const struct bench_init_plan *plan,
+			     const struct bench_stats *st)
+{
+	u64 off, med, lo, hi, cmed, clo, chi, ratio;
+	char b1[24], b2[24], b3[24], cyc[24], m[80];
+	const char *setting;
+	unsigned int a, i;
+
+	if (!bench_init_header_done) {
+		bench_init_header_done = true;
+		pr_info("%-10s %-5s %5s %-7s %-8s %24s %7s\n", "init A/B",
+			"param", "size", "setting", "alloc",
+			"ns/pair [min-max]", "x off");
+	}
+	for (a = 0; a < st[0].nr_allocs; a++) {
+		bench_summary(st[0].ps[a], st[0].nr, &off, &lo, &hi);
+		for (i = 0; i < plan->nr; i++) {
+			setting = bench_init_settings[plan->set[i]].name;
+			bench_summary(st[i].ps[a], st[i].nr, &med, &lo, &hi);
+			bench_summary(st[i].mcyc[a], st[i].nr, &cmed, &clo,
+				      &chi);
+			ratio = div64_u64(med * 1000 + off / 2,
+					  max_t(u64, off, 1));
+			snprintf(m, sizeof(m), "%s [%s-%s]",
+				 bench_ns(b1, sizeof(b1), med),
+				 bench_ns(b2, sizeof(b2), lo),
+				 bench_ns(b3, sizeof(b3), hi));
+			pr_info("%-10s %-5s %5u %-7s %-8s %24s %3llu.%03llu\n",
+				pattern, param, objsize, setting,
+				st[i].names[a], m, ratio / 1000, ratio % 1000);
+			pr_info("csv,init,%s,%s,%u,%s,%s,%llu,%u,%s,%s,%s,%s,%llu.%03llu\n",
+				pattern, param, objsize, setting,
+				st[i].names[a], st[i].ops, st[i].nr,
+				bench_ns(b1, sizeof(b1), med),
+				bench_ns(b2, sizeof(b2), lo),
+				bench_ns(b3, sizeof(b3), hi),
+				bench_cyc(cyc, sizeof(cyc), cmed),
+				ratio / 1000, ratio % 1000);
+		}
+	}
+}
+
+/*
+ * Time @fns on every cache of @cs[] under every setting of @plan, for one
+ * warm-up round and @reps timed ones: in each round, for each setting,
+ * switch the keys, time each allocator in turn and switch them back to the
+ * boot's before cond_resched(), so that other tasks run with the boot's
+ * settings as much as they can. Each timed loop follows an untimed one of
+ * 1/16 of its pairs under the same setting: under QEMU switching a key
+ * patches code, whose translations the first loop after would rebuild.
+ */
+static int bench_init_measure(const char *pattern, const char *param,
+			      unsigned int objsize,
+			      const struct bench_init_plan *plan,
+			      struct bench_cache *cs, struct bench_run *r,
+			      const bench_body_fn *fns)
+{
+	const struct bench_init_setting *set;
+	unsigned long rounds = r->rounds;
+	unsigned int rep, i, a, nr;
+	struct bench_stats *st;
+	int err = 0;
+
+	st = kvcalloc(plan->nr, sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	for (i = 0; i < plan->nr; i++)
+		bench_stats_init(&st[i], cs);
+	nr = st[0].nr_allocs;
+	for (rep = 0; rep <= reps && !err; rep++) {
+		for (i = 0; i < plan->nr && !err; i++) {
+			set = &bench_init_settings[plan->set[i]];
+			bench_init_switch(set->on_alloc, set->on_free);
+			for (a = 0; a < nr; a++) {
+				r->c = &cs[a];
+				r->err = 0;
+				r->rounds = max(1UL, rounds / 16);
+				fns[cs[a].alloc->kind](r);
+				r->rounds = rounds;
+				memset(&r->t, 0, sizeof(r->t));
+				if (!r->err)
+					fns[cs[a].alloc->kind](r);
+				err = r->err;
+				if (err)
+					break;
+				if (rep)
+					bench_record(&st[i], a, rep - 1, &r->t);
+			}
+			bench_init_switch(plan->boot_alloc, plan->boot_free);
+			if (err)
+				pr_err("init %s %s size %u %s: %s failed (%d)\n",
+				       pattern, param, objsize, set->name,
+				       cs[a].name, err);
+			cond_resched();
+		}
+	}
+	r->rounds = rounds;
+	for (i = 0; i < plan->nr; i++)
+		st[i].nr = reps;
+	if (!err)
+		bench_init_print(pattern, param, objsize, plan, st);
+	kvfree(st);
+	return err;
+}
+
+/* Reuse, then batch @init_batch FIFO, at @objsize bytes. */
+static int bench_init_size(const struct bench_init_plan *plan,
+			   unsigned int objsize)
+{
+	static const struct bench_alloc allocs[] = {
+		{ .name = "kernel", .kind = BENCH_KERNEL },
+		{ .name = "slab", .kind = BENCH_MSLAB,
+		  .front_end = MSLAB_FRONT_SLAB },
+		{ .name = "sheaves", .kind = BENCH_MSLAB,
+		  .front_end = MSLAB_FRONT_SHEAVES },
+	};
+	struct bench_cache cs[BENCH_MAX_ALLOCS];
+	struct bench_run r = { .rounds = loops, .batch = 1 };
+	char param[16];
+	int err;
+
+	err = bench_caches_create_of(cs, allocs, ARRAY_SIZE(allocs), objsize);
+	if (err)
+		return err;
+	err = bench_init_measure("reuse", "1", objsize, plan, cs, &r,
+				 bench_reuse_fns);
+	if (!err) {
+		r.batch = init_batch;
+		r.rounds = bench_rounds(init_batch);
+		r.ptrs = kvmalloc_array(init_batch, sizeof(*r.ptrs),
+					GFP_KERNEL);
+		err = -ENOMEM;
+		snprintf(param, sizeof(param), "%u", init_batch);
+		if (r.ptrs)
+			err = bench_init_measure("batch-fifo", param, objsize,
+						 plan, cs, &r, bench_fifo_fns);
+		kvfree(r.ptrs);
+	}
+	bench_caches_destroy(cs);
+	return err;
+}
+
+/*
+ * The cost of init_on_alloc and init_on_free, same boot: the kernel's cache
+ * and mslab's of both front ends with the keys both off and under each
+ * setting of @init_settings, then the boot's values back.
+ *
+ * A boot with init_on_free=1 is left alone: while init_on_free is on, the
+ * page allocator hands out pages without clearing them even for
+ * __GFP_ZERO, trusting that every free page was cleared when freed, so
+ * pages freed while this had switched it off would stay dirty for the
+ * rest of the boot. Switching it on from a boot's 0 has the same hole
+ * while it is on (pages freed before are not clear): hence the short
+ * windows of bench_init_measure(), which never allocate pages themselves
+ * but for the caches' slabs (never __GFP_ZERO), and the option to leave
+ * the free settings out (@init_settings).
+ */
+static int bench_init(void)
+{
+	struct bench_init_plan plan = { };
+	const char *why = bench_init_free_unsafe();
+	bool skipped = false, on_alloc, on_free;
+	char names[32] = "";
+	unsigned int i;
+	int err = 0;
+
+	plan.boot_alloc = bench_init_alloc_on();
+	plan.boot_free = bench_init_free_on();
+	if (plan.boot_free) {
+		pr_info("init: skipped: the boot has init_on_free=1, which must not be switched off (pages freed meanwhile would stay dirty for __GFP_ZERO)\n");
+		return 0;
+	}
+	plan.set[plan.nr++] = 0;
+	for (i = 1; i < BENCH_INIT_SETTINGS; i++) {
+		if (!bench_in_list(init_settings, bench_init_settings[i].name))
+			continue;
+		if (bench_init_settings[i].on_free && why) {
+			skipped = true;
+			continue;
+		}
+		plan.set[plan.nr++] = i;
+	}
+	if (skipped)
+		pr_info("init: the settings with init_on_free skipped: %s\n",
+			why);
+	if (plan.nr < 2) {
+		pr_info("init: skipped: no setting to time against off\n");
+		return 0;
+	}
+	for (i = 0; i < plan.nr; i++) {
+		if (i)
+			strlcat(names, ",", sizeof(names));
+		strlcat(names, bench_init_settings[plan.set[i]].name,
+			sizeof(names));
+	}
+	pr_info("init: boot init_on_alloc=%d init_on_free=%d; settings %s\n",
+		plan.boot_alloc, plan.boot_free, names);
+	for (i = 0; i < nr_init_sizes && !err; i++)
+		err = bench_init_size(&plan, init_sizes[i]);
+	/* bench_init_measure() switched back after every setting; check. */
+	bench_init_switch(plan.boot_alloc, plan.boot_free);
+	on_alloc = bench_init_alloc_on();
+	on_free = bench_init_free_on();
+	if (on_alloc != plan.boot_alloc || on_free != plan.boot_free) {
+		pr_err("init: init_on_alloc=%d init_on_free=%d, not the boot's %d %d\n",
+		       on_alloc, on_free, plan.boot_alloc, plan.boot_free);
+		return -EIO;
+	}
+	pr_info("init: restored the boot's init_on_alloc=%d init_on_free=%d\n",
+		on_alloc, on_free);
+	return err;
 }
 
 /* --- SMP patterns -------------------------------------------------------- */
@@ -2007,13 +2372,13 @@ static const char *bench_preempt_model(void)
 
 static void bench_print_env(void)
 {
-	pr_info("env: cpus=%u nodes=%u cycles=%s preempt=%s hz=%d freelist_hardened=%d freelist_random=%d kfence=%d init_on_alloc=%d loops=%u reps=%u size=%u align=%u flags=%#x\n",
+	pr_info("env: cpus=%u nodes=%u cycles=%s preempt=%s hz=%d freelist_hardened=%d freelist_random=%d kfence=%d init_on_alloc=%d init_on_free=%d loops=%u reps=%u size=%u align=%u flags=%#x\n",
 		num_online_cpus(), num_online_nodes(),
 		get_cycles() ? "yes" : "no", bench_preempt_model(), HZ,
 		IS_ENABLED(CONFIG_SLAB_FREELIST_HARDENED),
 		IS_ENABLED(CONFIG_SLAB_FREELIST_RANDOM),
 		IS_ENABLED(CONFIG_KFENCE), want_init_on_alloc(GFP_KERNEL),
-		loops, reps, size, align, cache_flags);
+		want_init_on_free(), loops, reps, size, align, cache_flags);
 }
 
 static const struct {
@@ -2027,25 +2392,16 @@ static const struct {
 	{ "kmalloc", bench_kmalloc },
 	{ "bulk", bench_bulk },
 	{ "debug", bench_debug },
+	{ "init", bench_init },
 	{ "remote", bench_remote },
 	{ "allcpu", bench_allcpu },
 };
 
 static bool bench_selected(const char *name)
 {
-	const char *p = patterns ? patterns : "";
-	size_t len = strlen(name);
-
-	if (!strcmp(p, "all"))
+	if (patterns && !strcmp(patterns, "all"))
 		return true;
-	while (*p) {
-		if (!strncmp(p, name, len) && (p[len] == ',' || !p[len]))
-			return true;
-		p = strchrnul(p, ',');
-		if (*p)
-			p++;
-	}
-	return false;
+	return bench_in_list(patterns, name);
 }
 
 static int bench_check_params(void)
@@ -2068,6 +2424,19 @@ static int bench_check_params(void)
 			return -EINVAL;
 		}
 	}
+	for (i = 0; i < nr_init_sizes; i++) {
+		if (!init_sizes[i]) {
+			pr_err("bad init size 0\n");
+			return -EINVAL;
+		}
+	}
+	if (!init_batch || init_batch > BENCH_MAX_BATCH) {
+		pr_err("bad init_batch %u: 1..%d\n", init_batch,
+		       BENCH_MAX_BATCH);
+		return -EINVAL;
+	}
+	if (bench_init_settings_bad())
+		return -EINVAL;
 	for (i = 0; i < nr_bulk_sizes; i++) {
 		if (!bulk_sizes[i] || bulk_sizes[i] > BENCH_MAX_BULK) {
 			pr_err("bad bulk size %u: 1..%d\n", bulk_sizes[i],
