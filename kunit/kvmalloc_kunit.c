@@ -7,7 +7,8 @@
  * vmalloc memory beyond (never in atomic context); mslab_kvfree() and
  * mslab_kvrealloc() take either, keeping contents. kmalloc_size_roundup()
  * says exactly what ksize() then reports. An object from
- * mslab_cache_alloc_lru() goes on a list_lru and comes off it.
+ * mslab_cache_alloc_lru() goes on a list_lru and comes off it. Buckets
+ * (kmem_buckets) have size classes of their own.
  */
 
 #include <linux/list_lru.h>
@@ -172,12 +173,71 @@ static void alloc_lru_object_on_list(struct kunit *test)
 	mslab_cache_free(s, item);
 }
 
+KUNIT_DEFINE_ACTION_WRAPPER(buckets_destroy_action, mslab_buckets_destroy,
+			    struct mslab_buckets *);
+
+/*
+ * Buckets (kmem_buckets): every size class of their own, named after
+ * them; large sizes from the buddy allocator, vmalloc beyond; freed by
+ * mslab_kfree()/mslab_kvfree().
+ */
+static void buckets_own_size_classes(struct kunit *test)
+{
+	static const size_t sizes[] = { 1, 8, 24, 96, 100, 192, 200, 4096,
+					8192 };
+	struct mslab_buckets *b;
+	struct mslab_slab *slab;
+	char name[MSLAB_TEST_NAME_LEN];
+	unsigned int i, class;
+	void *p;
+
+	b = mslab_buckets_create("kunit-bkt", 0, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+							   buckets_destroy_action,
+							   b));
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		p = mslab_buckets_alloc_node_track_caller(b, sizes[i],
+							  GFP_KERNEL,
+							  NUMA_NO_NODE,
+							  _THIS_IP_);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		slab = mslab_virt_to_slab(p);
+		KUNIT_ASSERT_NOT_NULL(test, slab);
+		class = mslab_kmalloc_caches[mslab_kmalloc_index(sizes[i])]->object_size;
+		snprintf(name, sizeof(name), "kunit-bkt-%u", class);
+		KUNIT_EXPECT_STREQ(test, slab->cache->name, name);
+		KUNIT_EXPECT_TRUE(test, slab->cache->flags & SLAB_KMALLOC);
+		memset(p, 0x3a, sizes[i]);
+		mslab_kfree(p);
+	}
+
+	p = mslab_buckets_alloc_node_track_caller(b, 3 * PAGE_SIZE, GFP_KERNEL,
+						  NUMA_NO_NODE, _THIS_IP_);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_NULL(test, mslab_virt_to_slab(p));
+	KUNIT_EXPECT_TRUE(test, mslab_owns(p));
+	mslab_kfree(p);
+
+	p = mslab_buckets_kvmalloc_node(b, BEYOND_BUDDY, GFP_KERNEL,
+					NUMA_NO_NODE);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, is_vmalloc_addr(p));
+	mslab_kvfree(p);
+	p = mslab_buckets_kvmalloc_node(b, 64, GFP_KERNEL, NUMA_NO_NODE);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_STREQ(test, mslab_virt_to_slab(p)->cache->name,
+			   "kunit-bkt-64");
+	mslab_kvfree(p);
+}
+
 static struct kunit_case mslab_kvmalloc_cases[] = {
 	KUNIT_CASE(kvmalloc_from_mslab),
 	KUNIT_CASE(kvmalloc_falls_back_to_vmalloc),
 	KUNIT_CASE(kvrealloc_keeps_contents),
 	KUNIT_CASE(size_roundup_is_ksize),
 	KUNIT_CASE(alloc_lru_object_on_list),
+	KUNIT_CASE(buckets_own_size_classes),
 	{}
 };
 

@@ -243,9 +243,21 @@ fail:
  * mslab_cache_create_args() for a creator at @caller: the module a cache
  * is charged to (owners.c).
  */
-static struct mslab_cache *create_caller(const char *name, unsigned int size,
-					 const struct mslab_cache_args *args,
-					 slab_flags_t flags, unsigned long caller)
+/**
+ * mslab_cache_create_caller() - mslab_cache_create_args() for mslab itself
+ * @name: as mslab_cache_create_args()
+ * @size: as mslab_cache_create_args()
+ * @args: as mslab_cache_create_args()
+ * @flags: as mslab_cache_create_args()
+ * @caller: an address in the code the cache belongs to (owners.c)
+ *
+ * Return: as mslab_cache_create_args().
+ */
+struct mslab_cache *mslab_cache_create_caller(const char *name,
+					      unsigned int size,
+					      const struct mslab_cache_args *args,
+					      slab_flags_t flags,
+					      unsigned long caller)
 {
 	struct mslab_cache *s;
 	int err;
@@ -297,7 +309,7 @@ struct mslab_cache *mslab_cache_create_args(const char *name, unsigned int size,
 					    const struct mslab_cache_args *args,
 					    slab_flags_t flags)
 {
-	return create_caller(name, size, args, flags, _RET_IP_);
+	return mslab_cache_create_caller(name, size, args, flags, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mslab_cache_create_args);
 
@@ -329,7 +341,7 @@ struct mslab_cache *mslab_cache_create(const char *name, unsigned int size,
 {
 	struct mslab_cache_args args = { .align = align, .ctor = ctor };
 
-	return create_caller(name, size, &args, flags, _RET_IP_);
+	return mslab_cache_create_caller(name, size, &args, flags, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mslab_cache_create);
 

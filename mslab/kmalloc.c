@@ -19,6 +19,7 @@
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/sprintf.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
@@ -167,9 +168,25 @@ static void kfree_large(struct page *page)
 }
 
 /* Allocate for mslab_kmalloc*(), recording @caller in owner tracking. */
-static void *kmalloc_node_caller(size_t size, gfp_t flags, int node,
-				 unsigned long caller)
+/*
+ * A set of kmalloc size classes of a subsystem's own (the kernel's
+ * kmem_buckets, 6.11): "<name>-<size>" caches whose slabs no other kmalloc
+ * user shares, so that a use-after-free elsewhere cannot reach its
+ * objects. Large allocations are the buddy allocator's, as for kmalloc.
+ */
+struct mslab_buckets {
+	struct mslab_cache *caches[MSLAB_KMALLOC_MAX_INDEX + 1];
+};
+
+/*
+ * Allocate for mslab_kmalloc*() and the buckets (@b, or NULL for the size
+ * classes), recording @caller in owner tracking.
+ */
+static void *kmalloc_node_caller_b(struct mslab_buckets *b, size_t size,
+				   gfp_t flags, int node, unsigned long caller)
 {
+	struct mslab_cache *s;
+
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
 	if (unlikely(node != NUMA_NO_NODE &&
@@ -177,8 +194,17 @@ static void *kmalloc_node_caller(size_t size, gfp_t flags, int node,
 		node = NUMA_NO_NODE;
 	if (unlikely(size > MSLAB_KMALLOC_MAX_CACHE_SIZE))
 		return kmalloc_large(size, flags, node);
-	return mslab_alloc_caller(kmalloc_cache(size, flags), flags, node, size,
-				  caller);
+	if (unlikely(b))
+		s = b->caches[mslab_kmalloc_index(size)];
+	else
+		s = kmalloc_cache(size, flags);
+	return mslab_alloc_caller(s, flags, node, size, caller);
+}
+
+static void *kmalloc_node_caller(size_t size, gfp_t flags, int node,
+				 unsigned long caller)
+{
+	return kmalloc_node_caller_b(NULL, size, flags, node, caller);
 }
 
 /**
@@ -486,10 +512,29 @@ static gfp_t kvmalloc_gfp(gfp_t flags, size_t size)
  */
 void *mslab_kvmalloc_node(size_t size, gfp_t flags, int node)
 {
+	return mslab_buckets_kvmalloc_node(NULL, size, flags, node);
+}
+EXPORT_SYMBOL_GPL(mslab_kvmalloc_node);
+
+/**
+ * mslab_buckets_kvmalloc_node() - mslab_kvmalloc_node() from buckets
+ * @b: buckets from mslab_buckets_create(), or NULL for mslab's size classes
+ * @size: bytes
+ * @flags: GFP flags; vmalloc is tried only where they allow sleeping
+ * @node: the node, or NUMA_NO_NODE
+ *
+ * What kmem_buckets_valloc() calls.
+ *
+ * Context: any context @flags allow.
+ * Return: the memory, ZERO_SIZE_PTR for @size 0, or NULL.
+ */
+void *mslab_buckets_kvmalloc_node(struct mslab_buckets *b, size_t size,
+				  gfp_t flags, int node)
+{
 	void *p;
 
-	p = kmalloc_node_caller(size, kvmalloc_gfp(flags, size), node,
-				_RET_IP_);
+	p = kmalloc_node_caller_b(b, size, kvmalloc_gfp(flags, size), node,
+				  _RET_IP_);
 	if (p || size <= PAGE_SIZE)
 		return p;
 	if (!gfpflags_allow_blocking(flags) || size > INT_MAX)
@@ -500,7 +545,28 @@ void *mslab_kvmalloc_node(size_t size, gfp_t flags, int node)
 					    vmalloc_node(size, node);
 	return __vmalloc(size, flags);
 }
-EXPORT_SYMBOL_GPL(mslab_kvmalloc_node);
+EXPORT_SYMBOL_GPL(mslab_buckets_kvmalloc_node);
+
+/**
+ * mslab_buckets_alloc_node_track_caller() - allocate from buckets
+ * @b: buckets from mslab_buckets_create(), or NULL for mslab's size classes
+ * @size: bytes; 0 gives ZERO_SIZE_PTR
+ * @flags: GFP flags, as for kmalloc()
+ * @node: the node, or NUMA_NO_NODE
+ * @caller: the address owner tracking records
+ *
+ * What kmem_buckets_alloc() and kmem_buckets_alloc_track_caller() call.
+ *
+ * Context: any context @flags allow.
+ * Return: the memory, ZERO_SIZE_PTR for @size 0, or NULL.
+ */
+void *mslab_buckets_alloc_node_track_caller(struct mslab_buckets *b,
+					    size_t size, gfp_t flags, int node,
+					    unsigned long caller)
+{
+	return kmalloc_node_caller_b(b, size, flags, node, caller);
+}
+EXPORT_SYMBOL_GPL(mslab_buckets_alloc_node_track_caller);
 
 /**
  * mslab_kvfree() - free mslab_kvmalloc_node() memory
@@ -674,3 +740,69 @@ void mslab_kmalloc_exit(void)
 	for (kind = 0; kind < NR_KMALLOC_KINDS; kind++)
 		destroy_kmalloc_caches(kmalloc_kind_caches[kind]);
 }
+
+/* === Buckets ============================================================ */
+
+/**
+ * mslab_buckets_create() - kmalloc size classes of a subsystem's own
+ * @name: the caches are "<name>-<size>"
+ * @flags: SLAB_* flags for all of them
+ * @ctor: constructor for all of them, or NULL
+ *
+ * As the kernel's kmem_buckets_create() (the usercopy region aside): the
+ * caches are owned by the caller's module. Free their memory with
+ * mslab_kfree(); mslab_buckets_destroy() destroys them.
+ *
+ * Context: process context; may sleep.
+ * Return: the buckets, or NULL (the reason in the log).
+ */
+struct mslab_buckets *mslab_buckets_create(const char *name,
+					   slab_flags_t flags,
+					   void (*ctor)(void *))
+{
+	struct mslab_buckets *b;
+	unsigned int i;
+
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return NULL;
+	for (i = 0; i < ARRAY_SIZE(kmalloc_classes); i++) {
+		unsigned int size = kmalloc_classes[i].size;
+		struct mslab_cache_args args = {
+			/* Power-of-two sizes naturally aligned, as kmalloc's. */
+			.align = is_power_of_2(size) ?
+				 min_t(unsigned int, size, PAGE_SIZE) : 0,
+			.ctor = ctor,
+		};
+		struct mslab_cache *s;
+		char *cname;
+
+		cname = kasprintf(GFP_KERNEL, "%s-%u", name, size);
+		s = cname ? mslab_cache_create_caller(cname, size, &args,
+						      SLAB_KMALLOC | flags,
+						      _RET_IP_) : NULL;
+		kfree(cname);
+		if (!s) {
+			mslab_buckets_destroy(b);
+			return NULL;
+		}
+		b->caches[kmalloc_classes[i].index] = s;
+	}
+	return b;
+}
+EXPORT_SYMBOL_GPL(mslab_buckets_create);
+
+/**
+ * mslab_buckets_destroy() - destroy the caches of mslab_buckets_create()
+ * @b: the buckets, or NULL
+ *
+ * Context: process context; may sleep.
+ */
+void mslab_buckets_destroy(struct mslab_buckets *b)
+{
+	if (!b)
+		return;
+	destroy_kmalloc_caches(b->caches);
+	kfree(b);
+}
+EXPORT_SYMBOL_GPL(mslab_buckets_destroy);

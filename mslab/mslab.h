@@ -607,6 +607,11 @@ void mslab_sheaves_flush_local(struct mslab_cache *s);
 void mslab_barns_shrink(struct mslab_cache *s);
 
 /* cache.c */
+struct mslab_cache *mslab_cache_create_caller(const char *name,
+					      unsigned int size,
+					      const struct mslab_cache_args *args,
+					      slab_flags_t flags,
+					      unsigned long caller);
 int mslab_shrink_nodes(struct mslab_cache *s);
 void mslab_discard_all_slabs(struct mslab_cache *s);
 

@@ -82,6 +82,21 @@ void *mslab_kmalloc_node_track_caller(size_t size, gfp_t flags, int node,
 				      unsigned long caller);
 size_t mslab_kmalloc_size_roundup(size_t size);
 
+/*
+ * Buckets: kmalloc size classes of a subsystem's own, "<name>-<size>" (the
+ * kernel's kmem_buckets); free with mslab_kfree().
+ */
+struct mslab_buckets;
+struct mslab_buckets *mslab_buckets_create(const char *name,
+					   slab_flags_t flags,
+					   void (*ctor)(void *));
+void mslab_buckets_destroy(struct mslab_buckets *b);
+void *mslab_buckets_alloc_node_track_caller(struct mslab_buckets *b,
+					    size_t size, gfp_t flags, int node,
+					    unsigned long caller);
+void *mslab_buckets_kvmalloc_node(struct mslab_buckets *b, size_t size,
+				  gfp_t flags, int node);
+
 /* kvmalloc: mslab's kmalloc first, the kernel's vmalloc beyond a page. */
 void *mslab_kvmalloc_node(size_t size, gfp_t flags, int node);
 void *mslab_kvrealloc(const void *p, size_t size, gfp_t flags);

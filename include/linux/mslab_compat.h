@@ -38,10 +38,9 @@
  * instead.
  *
  * Not covered (these still use the kernel's allocator, see README):
- * devm_kmalloc(), kmem_buckets_create() and kmem_buckets_alloc(), and
- * flags mslab refuses at create time. The usercopy region and
- * kmem_cache_args.freeptr_offset are ignored: mslab keeps the free pointer
- * of SLAB_TYPESAFE_BY_RCU caches outside the object anyway.
+ * devm_kmalloc(), and flags mslab refuses at create time. The usercopy
+ * region and kmem_cache_args.freeptr_offset are ignored: mslab keeps the
+ * free pointer of SLAB_TYPESAFE_BY_RCU caches outside the object anyway.
  */
 #ifndef _LINUX_MSLAB_COMPAT_H
 #define _LINUX_MSLAB_COMPAT_H
@@ -336,6 +335,35 @@ DEFINE_FREE(mslab_compat_kfree, void *, mslab_compat_kfree_cleanup(_T))
 #define ksize				mslab_compat_ksize
 #define kfree_bulk			mslab_compat_kfree_bulk
 #define __free_kfree			__free_mslab_compat_kfree
+
+/* === kmem_buckets ====================================================== */
+
+/*
+ * The kernel never destroys its buckets; those of a module are its
+ * caches, reported as left behind when it unloads (or destroyed with
+ * mslab_buckets_destroy()).
+ */
+static inline struct mslab_buckets *
+mslab_compat_buckets_create(const char *name, slab_flags_t flags,
+			    unsigned int useroffset, unsigned int usersize,
+			    void (*ctor)(void *))
+{
+	return mslab_buckets_create(name, flags, ctor);
+}
+
+#define kmem_buckets			struct mslab_buckets
+#define kmem_buckets_create		mslab_compat_buckets_create
+#undef kmem_buckets_alloc
+#define kmem_buckets_alloc(b, size, flags)				\
+	mslab_buckets_alloc_node_track_caller((b), (size), (flags),	\
+					      NUMA_NO_NODE, _THIS_IP_)
+#undef kmem_buckets_alloc_track_caller
+#define kmem_buckets_alloc_track_caller(b, size, flags)			\
+	mslab_buckets_alloc_node_track_caller((b), (size), (flags),	\
+					      NUMA_NO_NODE, _RET_IP_)
+#undef kmem_buckets_valloc
+#define kmem_buckets_valloc(b, size, flags)				\
+	mslab_buckets_kvmalloc_node((b), (size), (flags), NUMA_NO_NODE)
 
 /* === kvmalloc =========================================================== */
 

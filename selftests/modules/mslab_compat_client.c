@@ -78,6 +78,12 @@ struct compat_rcu_blob {
 #define POOL_MAX	256
 
 static struct kmem_cache *item_cache, *rcu_cache, *ctor_cache;
+/*
+ * The kernel's kmem_buckets have no destroy call; mslab's are destroyed
+ * with mslab_buckets_destroy() (the one call here outside the kernel's
+ * API), so that the client leaves no cache behind.
+ */
+static kmem_buckets *buckets;
 
 static atomic_long_t nr_kmalloc, nr_large, nr_cache_allocs, nr_bulk;
 static atomic_long_t nr_kfree_rcu, nr_kernel_allocs, nr_errors;
@@ -419,6 +425,16 @@ static void work_kvmalloc(u64 seed)
 	if (p && !mslab_owns(p))
 		error("kvcalloc from mslab", 1024);
 	kvfree_sensitive(p, 16 * 64);
+
+	/* The buckets' memory, from their own size classes, freed by kfree. */
+	p = kmem_buckets_alloc(buckets, 100, GFP_KERNEL);
+	if (!p)
+		error("kmem_buckets_alloc", 100);
+	kfree(p);
+	p = kmem_buckets_valloc(buckets, 3 * PAGE_SIZE, GFP_KERNEL);
+	if (!p)
+		error("kmem_buckets_valloc", 3 * PAGE_SIZE);
+	kvfree(p);
 }
 
 struct compat_thread {
@@ -449,6 +465,8 @@ static int compat_thread_fn(void *arg)
 
 static void destroy_caches(void)
 {
+	mslab_buckets_destroy(buckets);
+	buckets = NULL;
 	kmem_cache_destroy(item_cache);
 	kmem_cache_destroy(rcu_cache);
 	kmem_cache_destroy(ctor_cache);
@@ -466,7 +484,8 @@ static int create_caches(void)
 				      SLAB_TYPESAFE_BY_RCU);
 	ctor_cache = kmem_cache_create("mslab_compat_ctor", CTOR_SIZE, 0, 0,
 				       ctor);
-	if (!item_cache || !rcu_cache || !ctor_cache) {
+	buckets = kmem_buckets_create("mslab_compat_bkt", 0, 0, 0, NULL);
+	if (!item_cache || !rcu_cache || !ctor_cache || !buckets) {
 		destroy_caches();
 		return -ENOMEM;
 	}
