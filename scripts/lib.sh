@@ -22,10 +22,14 @@ mslab_kernel_patches() {
 	ls "$MSLAB_ROOT"/scripts/patches/*.patch 2>/dev/null | LC_ALL=C sort
 }
 
-# A short hash of the patches' contents: part of the tree's and the UML
-# kernels' cache keys, so a changed patch rebuilds them.
+# A short hash of what the patches change (from each one's first "diff"
+# line on, so that editing a header rebuilds nothing): part of the tree's
+# and the UML kernels' cache keys, so a changed patch rebuilds them.
 mslab_kernel_patches_key() {
-	mslab_kernel_patches | xargs -r cat | sha256sum | cut -c1-12
+	local p
+	for p in $(mslab_kernel_patches); do
+		sed -n '/^diff /,$p' "$p"
+	done | sha256sum | cut -c1-12
 }
 
 # Extract Debian's linux-source-6.12 tarball and apply the patches, once per

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Does mslab's UML kernel run user processes on hosts whose XSAVE area is
-# not this machine's? (scripts/patches/uml-6.12-host-xsave-size.patch)
+# not this machine's? (scripts/patches/uml-6.12-host-xsave-size.patch: these
+# are the smaller areas, where the unpatched kernel worked too; the patch
+# must not break them.)
 #
 #   scripts/uml-hosts.sh [UML_BUILD_DIR]      (default: the KUnit kernel)
 #
