@@ -145,12 +145,13 @@ mslab_debian_modules() {
 	done
 }
 
-# Build mslab and the client/test modules against Debian's 6.12 headers in
-# the shadow tree $1, logging to $2, and add the Debian modules the
+# Build mslab and the client/test modules against Debian's 6.12 headers (or
+# the kernel build tree $3, e.g. the debug kernel's) in the shadow tree $1,
+# logging to $2, and, for Debian's kernel, add the Debian modules the
 # selftests load (mslab_debian_modules). The .ko files are left in $1.
 mslab_build_vm_modules() {
 	local obj=$1 build_log=$2
-	local kdir="/usr/src/linux-headers-$(mslab_abi)-amd64"
+	local kdir=${3:-/usr/src/linux-headers-$(mslab_abi)-amd64}
 
 	[ -f "$kdir/Makefile" ] || die "$kdir is missing (run scripts/setup.sh)"
 	log "building mslab against $kdir"
@@ -159,7 +160,7 @@ mslab_build_vm_modules() {
 	find "$obj" -name '*.ko' -delete
 	make -C "$kdir" M="$obj" W=1 KCFLAGS=-Werror -j"$(nproc)" modules \
 		>"$build_log" 2>&1 || return
-	mslab_debian_modules "$obj"
+	[ -n "${3:-}" ] || mslab_debian_modules "$obj"
 }
 
 # The size of this host's XSAVE area in bytes (CPUID leaf 0xD, EBX: the

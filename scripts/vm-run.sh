@@ -4,7 +4,10 @@
 # Run shell commands in a QEMU VM booting Debian's 6.12 kernel.
 #
 #   scripts/vm-run.sh [-t TIMEOUT_S] [-n NAME] [-a KERNEL_ARGS]
-#                     [-m MODULE.ko]... [--] 'shell command'...
+#                     [-k KERNEL_IMAGE] [-m MODULE.ko]... [--] 'shell command'...
+#
+# -k boots another image than Debian's (the debug kernel of
+# scripts/debug-kernel.sh); the modules must have been built for it.
 #
 # This is the SMP/NUMA twin of the UML runtime (scripts/kunit.sh): 4 vCPUs in
 # two sockets, one NUMA node per socket, under TCG since there is no KVM. The
@@ -32,12 +35,14 @@ usage() {
 timeout_s=${MSLAB_VM_TIMEOUT:-300}
 name=vm
 extra_args=
+kernel=
 modules=()
-while getopts 't:n:a:m:h' opt; do
+while getopts 't:n:a:k:m:h' opt; do
 	case $opt in
 	t) timeout_s=$OPTARG ;;
 	n) name=$OPTARG ;;
 	a) extra_args=$OPTARG ;;
+	k) kernel=$OPTARG ;;
 	m) [ -f "$OPTARG" ] || die "no such module: $OPTARG"
 	   modules+=("$(realpath "$OPTARG")") ;;
 	*) usage ;;
@@ -46,8 +51,7 @@ done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || usage
 
-abi=$(mslab_abi)
-kernel=/boot/vmlinuz-$abi-amd64
+[ -n "$kernel" ] || kernel=/boot/vmlinuz-$(mslab_abi)-amd64
 [ -f "$kernel" ] || die "$kernel is missing (run scripts/setup.sh)"
 busybox=/bin/busybox
 [ -x "$busybox" ] || die "$busybox is missing (install busybox-static)"
