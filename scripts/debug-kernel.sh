@@ -26,11 +26,8 @@ build_log="$MSLAB_CACHE/debug-build.log"
 src_ver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) ||
 	die "linux-source-6.12 is not installed (run scripts/setup.sh)"
 src=$(mslab_kernel_src)
-key=$({ echo "$src_ver"; grep -v -e '^#' -e '^$' "$config"
-	grep '^# CONFIG_.* is not set' "$config"; echo "recipe $RECIPE"; } |
-	sha256sum | cut -c1-16)
-if [ -f "$build/arch/x86/boot/bzImage" ] &&
-   [ "$(cat "$build/.mslab-key" 2>/dev/null)" = "$key" ]; then
+key="$src_ver-$(mslab_config_key "$config" "recipe $RECIPE")"
+if mslab_cached_build "$build" arch/x86/boot/bzImage "$key"; then
 	echo "$build"
 	exit 0
 fi

@@ -202,6 +202,23 @@ mslab_uml_started_init() {
 	return 1
 }
 
+# A short hash of a kernel config fragment's settings (comments aside, but
+# not "# CONFIG_... is not set") and of the further arguments, one a line:
+# a kernel build's cache key.
+mslab_config_key() {
+	local config=$1
+
+	shift
+	{ grep -v -e '^#' -e '^$' "$config"
+	  grep '^# CONFIG_.* is not set' "$config"
+	  printf '%s\n' "$@"; } | sha256sum | cut -c1-16
+}
+
+# Is the kernel build in $1 done (its file $2 there) and of the key $3?
+mslab_cached_build() {
+	[ -e "$1/$2" ] && [ "$(cat "$1/.mslab-key" 2>/dev/null)" = "$3" ]
+}
+
 # How mslab_uml_kernel builds; bump when its steps change, to rebuild.
 MSLAB_UML_RECIPE=2
 
@@ -218,13 +235,9 @@ mslab_uml_kernel() {
 	src_ver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) ||
 		die "linux-source-6.12 is not installed (run scripts/setup.sh)"
 	src=$(mslab_kernel_src)
-	key=$({ grep -v -e '^#' -e '^$' "$kunitconfig"
-		grep '^# CONFIG_.* is not set' "$kunitconfig"
-		echo "recipe $MSLAB_UML_RECIPE"
-		echo "patches $(mslab_kernel_patches_key)"; } | sha256sum | cut -c1-16)
-	key="$src_ver-$key"
-	if [ -x "$build/linux" ] &&
-	   [ "$(cat "$build/.mslab-key" 2>/dev/null)" = "$key" ]; then
+	key="$src_ver-$(mslab_config_key "$kunitconfig" \
+		"recipe $MSLAB_UML_RECIPE" "patches $(mslab_kernel_patches_key)")"
+	if mslab_cached_build "$build" linux "$key"; then
 		echo "$build"
 		return 0
 	fi

@@ -174,6 +174,18 @@ ksft_require_mslab() {
 	fi
 }
 
+# ksft_mslab_stat FIELD: a field of mslab's debugfs stats ("pages", "caches").
+ksft_mslab_stat() {
+	sed -n "s/^$1:[[:space:]]*//p" /sys/kernel/debug/mslab/stats
+}
+
+# ksft_mslab_shrink_all: flush and shrink every mslab cache.
+ksft_mslab_shrink_all() {
+	for __d in /sys/kernel/mslab/*/; do
+		[ -w "$__d/shrink" ] && echo 1 >"$__d/shrink"
+	done
+}
+
 # One test point: the kernel logged no report (WARNING, BUG, KASAN ...)
 # since ksft_dmesg_mark TAG; the reports, if any, are printed.
 ksft_test_no_reports() {

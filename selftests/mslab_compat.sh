@@ -77,17 +77,6 @@ summary_field() {
 	echo "$summary" | sed -n "s/.* $1=\([0-9]*\).*/\1/p"
 }
 
-# shrink_all: flush and shrink every mslab cache.
-shrink_all() {
-	for __d in /sys/kernel/mslab/*/; do
-		[ -w "$__d/shrink" ] && echo 1 >"$__d/shrink"
-	done
-}
-
-stats_field() {
-	sed -n "s/^$1:[[:space:]]*//p" "$STATS"
-}
-
 refused_since() {
 	dmesg | sed -n "/mslab-selftest: mark $1\$/,\$p" | grep 'refused to free'
 }
@@ -169,12 +158,12 @@ if [ -d /sys/module/mslab_compat_client ]; then
 else
 	ktap_test_fail "rmmod mslab_compat_client (not loaded)"
 fi
-shrink_all
+ksft_mslab_shrink_all
 sed 's/^/#   /' "$STATS"
 ktap_test_result "debugfs stats: pages: 0 once the client is gone" \
-	test "$(stats_field pages)" = 0
+	test "$(ksft_mslab_stat pages)" = 0
 ktap_test_result "debugfs stats: caches: $nkmalloc (the size classes) once the client is gone" \
-	test "$(stats_field caches)" = "$nkmalloc"
+	test "$(ksft_mslab_stat caches)" = "$nkmalloc"
 
 # --- kfree_rcu() of the kernel's memory -----------------------------------
 
@@ -195,8 +184,8 @@ fi
 ktap_test_result "insmod mslab_compat_client.ko mode=free-attr" \
 	insmod "$MODULES/mslab_compat_client.ko" mode=free-attr
 [ -d /sys/module/mslab_compat_client ] && rmmod mslab_compat_client
-shrink_all
-pages=$(stats_field pages)
+ksft_mslab_shrink_all
+pages=$(ksft_mslab_stat pages)
 ktap_print_msg "free-attr: pages: $pages"
 ktap_test_result "__free(kfree) gives a kmalloc() back to mslab (pages: 0)" \
 	test "$pages" = 0

@@ -417,16 +417,6 @@ run_cycle() {
 		while read -r _d; do losetup -d "$_d"; done
 }
 
-shrink_all() {
-	for __d in /sys/kernel/mslab/*/; do
-		[ -w "$__d/shrink" ] && echo 1 >"$__d/shrink"
-	done
-}
-
-stats_field() {
-	sed -n "s/^$1:[[:space:]]*//p" "$STATS"
-}
-
 insmod_all() {
 	for _m in "$@"; do
 		insmod "$MODULES/$_m.ko" || return
@@ -467,10 +457,10 @@ cycle() {
 	run_cycle "$_fs" "$_cg" "$_label"
 	ktap_test_result "$_label: rmmod $(reverse $_mods)" \
 		rmmod_loaded $(reverse $_mods)
-	shrink_all
+	ksft_mslab_shrink_all
 	[ -r "$STATS" ] && sed 's/^/#   /' "$STATS"
 	ktap_test_result "$_label: debugfs stats: pages: 0 once the file system is gone" \
-		test "$(stats_field pages 2>/dev/null)" = 0
+		test "$(ksft_mslab_stat pages 2>/dev/null)" = 0
 	ktap_test_result "$_label: rmmod mslab" rmmod mslab
 	rmmod_loaded mslab
 }
