@@ -3,12 +3,19 @@
 #
 # Build (or reuse) the debug x86-64 kernel for the QEMU VM: Debian's
 # linux-source-6.12 with tinyconfig plus scripts/debug-kernel.config
-# (SMP, NUMA, CPU hotplug, modules, and KASAN, lockdep, DEBUG_VM,
-# DEBUG_PAGEALLOC, DEBUG_LIST), in $MSLAB_CACHE/debug-build, redone only
-# when the source package, the config fragment or this recipe change. The
-# tree is prepared for out-of-tree modules (M=). Every option the fragment
-# sets must survive olddefconfig: one that a dependency dropped fails the
+# (SMP, NUMA, CPU hotplug, modules, lockdep, DEBUG_VM, DEBUG_PAGEALLOC,
+# DEBUG_LIST) and a flavour's fragment, redone only when the source
+# package, the config fragments or this recipe change. The tree is
+# prepared for out-of-tree modules (M=). Every option the fragments set
+# must survive olddefconfig: one that a dependency dropped fails the
 # build, named.
+#
+#   scripts/debug-kernel.sh [kasan|kcsan]
+#
+#   kasan  (default) debug-kernel-kasan.config: generic inline KASAN, in
+#          $MSLAB_CACHE/debug-build
+#   kcsan  debug-kernel-kcsan.config: KCSAN (which excludes KASAN), in
+#          $MSLAB_CACHE/debug-build-kcsan
 #
 # Prints the build directory on stdout; its bzImage is
 # arch/x86/boot/bzImage.
@@ -19,43 +26,53 @@ set -euo pipefail
 # How this script builds; bump when its steps change, to rebuild.
 RECIPE=1
 
-config="$MSLAB_ROOT/scripts/debug-kernel.config"
-build="$MSLAB_CACHE/debug-build"
-build_log="$MSLAB_CACHE/debug-build.log"
+flavour=${1:-kasan}
+case $flavour in
+kasan)	build="$MSLAB_CACHE/debug-build" ;;
+kcsan)	build="$MSLAB_CACHE/debug-build-kcsan" ;;
+*)	die "unknown flavour '$flavour' (kasan, kcsan)" ;;
+esac
+configs=("$MSLAB_ROOT/scripts/debug-kernel.config"
+	 "$MSLAB_ROOT/scripts/debug-kernel-$flavour.config")
+build_log="$build.log"
 
 src_ver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) ||
 	die "linux-source-6.12 is not installed (run scripts/setup.sh)"
 src=$(mslab_kernel_src)
-key="$src_ver-$(mslab_config_key "$config" "recipe $RECIPE")"
+key="$src_ver-$(mslab_config_key "${configs[0]}" "recipe $RECIPE" \
+	"$(cat "${configs[1]}")")"
 if mslab_cached_build "$build" arch/x86/boot/bzImage "$key"; then
 	echo "$build"
 	exit 0
 fi
 
-log "building the debug kernel (KASAN, lockdep) in $build"
+log "building the $flavour debug kernel in $build"
 start=$(date +%s)
 mkdir -p "$build"
 rm -f "$build/.mslab-key"
 {
 	make -C "$src" O="$build" ARCH=x86_64 tinyconfig
 	(cd "$src" && ./scripts/kconfig/merge_config.sh -m -O "$build" \
-		"$build/.config" "$config")
+		"$build/.config" "${configs[@]}")
 	make -C "$src" O="$build" ARCH=x86_64 olddefconfig
 } >"$build_log" 2>&1 || die "configuring the debug kernel failed: see $build_log"
 
-# Every option of the fragment as asked, or a clear error.
-missing=0
+# Every option of the fragments as asked (the last fragment's word for
+# an option), or a clear error.
+declare -A want
 while read -r line; do
 	case $line in
-	CONFIG_*=*) want=$line ;;
-	"# CONFIG_"*" is not set") want=$line ;;
-	*) continue ;;
+	CONFIG_*=*) want[${line%%=*}]=$line ;;
+	"# CONFIG_"*" is not set") sym=${line#\# }; want[${sym%% *}]=$line ;;
 	esac
-	if ! grep -qxF "$want" "$build/.config"; then
-		log "debug kernel: '$want' did not survive olddefconfig"
+done < <(cat "${configs[@]}")
+missing=0
+for sym in "${!want[@]}"; do
+	if ! grep -qxF "${want[$sym]}" "$build/.config"; then
+		log "debug kernel: '${want[$sym]}' did not survive olddefconfig"
 		missing=$((missing + 1))
 	fi
-done <"$config"
+done
 [ "$missing" -eq 0 ] || die "debug kernel config: $missing option(s) dropped (see above)"
 
 make -C "$src" O="$build" ARCH=x86_64 -j"$(nproc)" bzImage modules \
