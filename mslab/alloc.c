@@ -169,7 +169,8 @@ static void *get_freelist(struct mslab_cache *s, struct mslab_slab *slab)
 	do {
 		read_slab_state(slab, &old);
 		new.counters = old.counters;
-		new.inuse = slab->objects;
+		/* From the snapshot: the counters word changes under us. */
+		new.inuse = old.objects;
 		new.frozen = !!old.freelist;
 	} while (!slab_update_freelist(s, slab, old.freelist, old.counters,
 				       NULL, new.counters));

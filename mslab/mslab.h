@@ -987,10 +987,16 @@ static __always_inline bool mslab_obj_in_slab(const struct mslab_layout *l,
 					      const void *obj)
 {
 	unsigned long off = obj - slab->base;
+	/*
+	 * objects never changes once the slab is built, but it shares the
+	 * counters word that other CPUs update with cmpxchg (inuse, frozen):
+	 * the load of the word races, the bits read here do not (KCSAN).
+	 */
+	unsigned int objects = data_race((unsigned int)slab->objects);
 	unsigned int idx;
 
 	if (unlikely(obj < slab->base ||
-		     off >= (unsigned long)slab->objects * l->size))
+		     off >= (unsigned long)objects * l->size))
 		return false;
 	idx = reciprocal_divide(off, l->reciprocal_size);
 	return (unsigned long)idx * l->size == off;
