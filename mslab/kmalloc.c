@@ -167,7 +167,6 @@ static void kfree_large(struct page *page)
 	__free_pages(page, order);
 }
 
-/* Allocate for mslab_kmalloc*(), recording @caller in owner tracking. */
 /*
  * A set of kmalloc size classes of a subsystem's own (the kernel's
  * kmem_buckets, 6.11): "<name>-<size>" caches whose slabs no other kmalloc
@@ -368,24 +367,22 @@ EXPORT_SYMBOL_GPL(mslab_kfree_bulk);
  * Resize @p where it is, if it has room for @new_size: zero what becomes
  * the user's for __GFP_ZERO and init_on_alloc, and move the kmalloc red
  * zone of a debug object to @new_size (as SLUB does from 6.14; 6.12 lifted
- * it with ksize()). Fills @used with the bytes the user had.
+ * it with ksize()). @slab is @p's, NULL for a large allocation. Fills
+ * @used with the bytes the user had.
  */
-static bool krealloc_in_place(const void *p, size_t new_size, gfp_t flags,
-			      size_t *used)
+static bool krealloc_in_place(struct mslab_slab *slab, const void *p,
+			      size_t new_size, gfp_t flags, size_t *used)
 {
-	struct mslab_slab *slab = mslab_virt_to_slab(p);
 	void *x = (void *)p;
 	size_t room;
 
-	if (likely(slab)) {
+	if (likely(slab))
 		room = slab_ksize(slab);
-		*used = room;
-		if (unlikely(mslab_slab_debug(slab)))
-			*used = mslab_debug_orig_size(slab->cache, slab, x);
-	} else {
+	else
 		room = page_size(compound_head(virt_to_page(p)));
-		*used = room;
-	}
+	*used = room;
+	if (slab && unlikely(mslab_slab_debug(slab)))
+		*used = mslab_debug_orig_size(slab->cache, slab, x);
 	if (new_size > room)
 		return false;
 	if (slab ? mslab_want_init_on_alloc(flags, slab->cache) :
@@ -414,6 +411,7 @@ static bool krealloc_in_place(const void *p, size_t new_size, gfp_t flags,
  */
 void *mslab_krealloc(const void *p, size_t new_size, gfp_t flags)
 {
+	struct mslab_slab *slab;
 	size_t used;
 	void *n;
 
@@ -423,12 +421,13 @@ void *mslab_krealloc(const void *p, size_t new_size, gfp_t flags)
 	}
 	if (ZERO_OR_NULL_PTR(p))
 		return mslab_kmalloc(new_size, flags);
-	if (unlikely(!mslab_owns(p))) {
+	slab = mslab_virt_to_slab(p);
+	if (unlikely(!slab && !mslab_owns(p))) {
 		mslab_report_free_error(NULL, p, _RET_IP_,
 					"krealloc of memory not allocated by mslab");
 		return NULL;
 	}
-	if (krealloc_in_place(p, new_size, flags, &used))
+	if (krealloc_in_place(slab, p, new_size, flags, &used))
 		return (void *)p;
 
 	n = kmalloc_node_caller(new_size, flags, NUMA_NO_NODE, _RET_IP_);
@@ -497,6 +496,28 @@ static gfp_t kvmalloc_gfp(gfp_t flags, size_t size)
 	return flags;
 }
 
+/*
+ * kvmalloc from buckets @b (NULL: the size classes), recording @caller in
+ * owner tracking for the kmalloc part.
+ */
+static void *kvmalloc_node_caller_b(struct mslab_buckets *b, size_t size,
+				    gfp_t flags, int node, unsigned long caller)
+{
+	void *p;
+
+	p = kmalloc_node_caller_b(b, size, kvmalloc_gfp(flags, size), node,
+				  caller);
+	if (p || size <= PAGE_SIZE)
+		return p;
+	if (!gfpflags_allow_blocking(flags) || size > INT_MAX)
+		return NULL;
+	if (node != NUMA_NO_NODE &&
+	    (flags & ~(__GFP_ZERO | __GFP_NOWARN)) == GFP_KERNEL)
+		return flags & __GFP_ZERO ? vzalloc_node(size, node) :
+					    vmalloc_node(size, node);
+	return __vmalloc(size, flags);
+}
+
 /**
  * mslab_kvmalloc_node() - mslab_kmalloc_node(), else vmalloc
  * @size: bytes
@@ -512,7 +533,7 @@ static gfp_t kvmalloc_gfp(gfp_t flags, size_t size)
  */
 void *mslab_kvmalloc_node(size_t size, gfp_t flags, int node)
 {
-	return mslab_buckets_kvmalloc_node(NULL, size, flags, node);
+	return kvmalloc_node_caller_b(NULL, size, flags, node, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mslab_kvmalloc_node);
 
@@ -531,19 +552,7 @@ EXPORT_SYMBOL_GPL(mslab_kvmalloc_node);
 void *mslab_buckets_kvmalloc_node(struct mslab_buckets *b, size_t size,
 				  gfp_t flags, int node)
 {
-	void *p;
-
-	p = kmalloc_node_caller_b(b, size, kvmalloc_gfp(flags, size), node,
-				  _RET_IP_);
-	if (p || size <= PAGE_SIZE)
-		return p;
-	if (!gfpflags_allow_blocking(flags) || size > INT_MAX)
-		return NULL;
-	if (node != NUMA_NO_NODE &&
-	    (flags & ~(__GFP_ZERO | __GFP_NOWARN)) == GFP_KERNEL)
-		return flags & __GFP_ZERO ? vzalloc_node(size, node) :
-					    vmalloc_node(size, node);
-	return __vmalloc(size, flags);
+	return kvmalloc_node_caller_b(b, size, flags, node, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mslab_buckets_kvmalloc_node);
 
@@ -606,7 +615,7 @@ void *mslab_kvrealloc(const void *p, size_t size, gfp_t flags)
 	n = mslab_krealloc(p, size, kvmalloc_gfp(flags, size));
 	if (n || size <= PAGE_SIZE)
 		return n;
-	n = mslab_kvmalloc_node(size, flags, NUMA_NO_NODE);
+	n = kvmalloc_node_caller_b(NULL, size, flags, NUMA_NO_NODE, _RET_IP_);
 	if (!n)
 		return NULL;
 	if (p) {
