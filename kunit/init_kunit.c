@@ -83,18 +83,11 @@ static struct mslab_cache *init_cache(struct kunit *test, const char *what,
 		.front_end = front ? *front : MSLAB_FRONT_SLAB,
 	};
 	bool sheaves = front && *front == MSLAB_FRONT_SHEAVES;
-	struct mslab_cache *s;
 	const char *name;
 
 	name = mslab_test_name(test, "init-%s-%s", what,
 			       sheaves ? "sheaves" : "slab");
-	s = mslab_cache_create_args(name, OBJECT_SIZE, &args, flags);
-	KUNIT_ASSERT_NOT_NULL(test, s);
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test,
-						  mslab_cache_destroy_action,
-						  s));
-	return s;
+	return mslab_test_cache_args(test, name, OBJECT_SIZE, &args, flags);
 }
 
 /* Bytes of @p[0 .. @size - 1] that are not zero. */

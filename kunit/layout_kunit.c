@@ -329,6 +329,26 @@ static void plain_again(void *cache)
 }
 
 /*
+ * mslab-kmalloc-32, where mslab_kmalloc(18) goes, with red zones and owner
+ * tracking until the test ends: the kmalloc red zone is its bytes 18..31.
+ */
+static struct mslab_cache *kmalloc_32_with_redzone(struct kunit *test)
+{
+	struct mslab_cache *s = mslab_kmalloc_caches[mslab_kmalloc_index(18)];
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_EQ(test, s->object_size, 32U);
+	KUNIT_ASSERT_EQ(test, s->flags & MSLAB_DEBUG_FLAGS, 0);
+	KUNIT_ASSERT_EQ(test,
+			mslab_cache_set_debug(s, MSLAB_DEBUG_FLAGS,
+					      SLAB_RED_ZONE | SLAB_STORE_USER),
+			0);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, plain_again,
+							   s));
+	return s;
+}
+
+/*
  * mslab_kmalloc() itself records the size asked for once a size class has
  * owner tracking, and red-zones the rest of the object (SLUB's kmalloc red
  * zone, lib/slub_kunit.c's test_kmalloc_redzone_access through the real
@@ -340,16 +360,7 @@ static void kmalloc_records_orig_size(struct kunit *test)
 	struct mslab_cache *s;
 	u8 *p;
 
-	s = mslab_kmalloc_caches[mslab_kmalloc_index(18)];
-	KUNIT_ASSERT_NOT_NULL(test, s);
-	KUNIT_ASSERT_EQ(test, s->object_size, 32U);
-	KUNIT_ASSERT_EQ(test, s->flags & MSLAB_DEBUG_FLAGS, 0);
-	KUNIT_ASSERT_EQ(test,
-			mslab_cache_set_debug(s, MSLAB_DEBUG_FLAGS,
-					      SLAB_RED_ZONE | SLAB_STORE_USER),
-			0);
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, plain_again,
-							   s));
+	s = kmalloc_32_with_redzone(test);
 
 	p = mslab_kmalloc(18, GFP_KERNEL | __GFP_ZERO);
 	KUNIT_ASSERT_NOT_NULL(test, p);
@@ -379,14 +390,7 @@ static void ksize_lifts_kmalloc_redzone(struct kunit *test)
 	struct mslab_cache *s;
 	u8 *p, *q;
 
-	s = mslab_kmalloc_caches[mslab_kmalloc_index(18)];
-	KUNIT_ASSERT_NOT_NULL(test, s);
-	KUNIT_ASSERT_EQ(test,
-			mslab_cache_set_debug(s, MSLAB_DEBUG_FLAGS,
-					      SLAB_RED_ZONE | SLAB_STORE_USER),
-			0);
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, plain_again,
-							   s));
+	s = kmalloc_32_with_redzone(test);
 
 	/* krealloc(p, 20, __GFP_ZERO) of an 18-byte object: in place. */
 	p = mslab_kmalloc(18, GFP_KERNEL);

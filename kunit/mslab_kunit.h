@@ -38,22 +38,33 @@ KUNIT_DEFINE_ACTION_WRAPPER(mslab_cache_destroy_action, mslab_cache_destroy,
 			    struct mslab_cache *);
 
 /*
- * Create a cache that is destroyed when the test ends, however it ends, or
- * fail the test. @name must be unique among the caches that exist.
+ * Create a cache with mslab_cache_create_args() that is destroyed when the
+ * test ends, however it ends, or fail the test. @name must be unique among
+ * the caches that exist.
  */
 static inline struct mslab_cache *
-mslab_test_cache(struct kunit *test, const char *name, unsigned int size,
-		 unsigned int align, slab_flags_t flags, void (*ctor)(void *))
+mslab_test_cache_args(struct kunit *test, const char *name, unsigned int size,
+		      const struct mslab_cache_args *args, slab_flags_t flags)
 {
 	struct mslab_cache *s;
 
-	s = mslab_cache_create(name, size, align, flags, ctor);
+	s = mslab_cache_create_args(name, size, args, flags);
 	KUNIT_ASSERT_NOT_NULL_MSG(test, s, "cannot create cache %s", name);
 	KUNIT_ASSERT_EQ(test, 0,
 			kunit_add_action_or_reset(test,
 						  mslab_cache_destroy_action,
 						  s));
 	return s;
+}
+
+/* The same with mslab_cache_create()'s arguments. */
+static inline struct mslab_cache *
+mslab_test_cache(struct kunit *test, const char *name, unsigned int size,
+		 unsigned int align, slab_flags_t flags, void (*ctor)(void *))
+{
+	struct mslab_cache_args args = { .align = align, .ctor = ctor };
+
+	return mslab_test_cache_args(test, name, size, &args, flags);
 }
 
 /* Longest name the tests give a cache, with its NUL. */

@@ -30,15 +30,8 @@ static struct mslab_cache *sheaf_cache(struct kunit *test, const char *name,
 		.front_end = MSLAB_FRONT_SHEAVES,
 		.sheaf_capacity = capacity,
 	};
-	struct mslab_cache *s;
 
-	s = mslab_cache_create_args(name, size, &args, 0);
-	KUNIT_ASSERT_NOT_NULL(test, s);
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test,
-						  mslab_cache_destroy_action,
-						  s));
-	return s;
+	return mslab_test_cache_args(test, name, size, &args, 0);
 }
 
 static void **test_objs(struct kunit *test, unsigned int nr)
