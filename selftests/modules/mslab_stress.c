@@ -22,6 +22,30 @@
  * from before a change made during the run (a debug switch through sysfs)
  * stay in use meanwhile. A signal to insmod ends the run early.
  *
+ * With @ops, each thread stops after that many allocations instead, and
+ * @seconds only bounds the run: a run cut by it fails ("timeout"), so the
+ * figures of a slow kernel (KASAN, KCSAN under TCG) are those of a fast one.
+ *
+ * @mode picks the paths the threads take:
+ *   alloc     mslab_cache_alloc()/mslab_cache_free() (the default), on the
+ *             front end mslab's "sheaves" parameter chooses;
+ *   sheaves   the same on a cache created with sheaves;
+ *   bulk      mslab_cache_alloc_bulk()/mslab_cache_free_bulk(), also for
+ *             the objects other threads send;
+ *   rcu       some objects are published in RCU-protected slots and, when
+ *             replaced, freed with mslab_kfree_rcu(); every thread reads
+ *             random slots under rcu_read_lock() and checks the pattern,
+ *             which must hold until the grace period ends;
+ *   typesafe  the cache is SLAB_TYPESAFE_BY_RCU and a replaced object is
+ *             freed at once; readers check that word 0 still holds some
+ *             thread's seed: the memory stays an object of the cache (its
+ *             free pointer outside the object, its slab not given back to
+ *             the page allocator) until a grace period has passed;
+ *   churn     each thread creates its own cache, allocates STRESS_CHURN_OBJS
+ *             objects, frees them (empty slabs stay for the shrinker) and
+ *             destroys it, @ops times: cache destroy racing the shrinker
+ *             (mslab_smp.sh drops caches meanwhile) and other creates.
+ *
  * Then the threads are stopped, every object still held is freed, the
  * counts must match, and mslab_cache_alloc_node() is checked with
  * page_to_nid() on every node that has memory. The cache is destroyed
@@ -33,7 +57,6 @@
 
 #include <linux/atomic.h>
 #include <linux/cpumask.h>
-#include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
@@ -41,9 +64,12 @@
 #include <linux/mslab.h>
 #include <linux/nodemask.h>
 #include <linux/random.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/wait.h>
 
 static unsigned int seconds = 10;
 module_param(seconds, uint, 0444);
@@ -56,6 +82,34 @@ MODULE_PARM_DESC(size, "Object size of the stress cache in bytes (default 192)")
 static unsigned int hold;
 module_param(hold, uint, 0444);
 MODULE_PARM_DESC(hold, "Objects allocated as the threads start and kept until they stop, at most 4096 (default 0)");
+
+static unsigned int ops;
+module_param(ops, uint, 0444);
+MODULE_PARM_DESC(ops, "Allocations (churn: cache lifetimes) per thread; 0 runs for @seconds (default 0)");
+
+static char *mode = "alloc";
+module_param(mode, charp, 0444);
+MODULE_PARM_DESC(mode, "alloc, sheaves, bulk, rcu, typesafe or churn (default alloc)");
+
+enum stress_mode {
+	STRESS_ALLOC,
+	STRESS_SHEAVES,
+	STRESS_BULK,
+	STRESS_RCU,
+	STRESS_TYPESAFE,
+	STRESS_CHURN,
+};
+
+static const char *const stress_mode_names[] = {
+	[STRESS_ALLOC] = "alloc",
+	[STRESS_SHEAVES] = "sheaves",
+	[STRESS_BULK] = "bulk",
+	[STRESS_RCU] = "rcu",
+	[STRESS_TYPESAFE] = "typesafe",
+	[STRESS_CHURN] = "churn",
+};
+
+static enum stress_mode stress_mode;
 
 /* Objects a thread keeps live at most. */
 #define STRESS_LOCAL_MAX	512
@@ -72,6 +126,15 @@ MODULE_PARM_DESC(hold, "Objects allocated as the threads start and kept until th
 /* Most objects held for the whole run. */
 #define STRESS_HOLD_MAX		4096
 
+/* Published slots per thread (rcu, typesafe). */
+#define STRESS_PUB_SLOTS	8
+/* One allocated object in STRESS_PUB_SHARE replaces a published one. */
+#define STRESS_PUB_SHARE	8
+/* Slots a thread reads per round (rcu, typesafe). */
+#define STRESS_READS		16
+/* Objects of one churn cache's life. */
+#define STRESS_CHURN_OBJS	256
+
 #define STRESS_GOLDEN		0x9e3779b97f4a7c15UL
 
 /*
@@ -85,12 +148,30 @@ struct stress_thread {
 	unsigned int cpu;
 	unsigned long seed;
 	unsigned int nr_local;
-	void *local[STRESS_LOCAL_MAX];
+	/* Room for the published objects too, once the thread has stopped. */
+	void *local[STRESS_LOCAL_MAX + STRESS_PUB_SLOTS];
+
+	unsigned int allocated;		/* allocations (churn: lifetimes) */
 
 	spinlock_t mbox_lock;		/* protects nr_mbox and mbox */
 	unsigned int nr_mbox;
 	void *mbox[STRESS_MBOX_MAX];
 	void *drain[STRESS_MBOX_MAX];	/* owner's copy of the mailbox */
+
+	/*
+	 * Published objects (rcu, typesafe): written by the owner only, with
+	 * rcu_assign_pointer(); read by every thread under rcu_read_lock().
+	 */
+	void __rcu *pub[STRESS_PUB_SLOTS];
+};
+
+/*
+ * In rcu mode words 1 and 2 of an object hold the rcu_head of
+ * mslab_kfree_rcu() once it is retired: the pattern skips them.
+ */
+struct stress_rcu_obj {
+	unsigned long seed;
+	struct rcu_head rcu;
 };
 
 static struct mslab_cache *stress_cache;
@@ -99,6 +180,9 @@ static void **stress_held;
 static struct stress_thread **stress_threads;
 static unsigned int stress_nr_threads;
 static unsigned long stress_deadline;
+/* Threads still in their run; the last one out wakes init. */
+static atomic_t stress_running = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(stress_done_wq);
 
 static atomic64_t stress_allocated = ATOMIC64_INIT(0);
 static atomic64_t stress_freed = ATOMIC64_INIT(0);
@@ -106,6 +190,15 @@ static atomic64_t stress_remote_freed = ATOMIC64_INIT(0);
 static atomic64_t stress_pattern_errors = ATOMIC64_INIT(0);
 static atomic64_t stress_alloc_failures = ATOMIC64_INIT(0);
 static atomic64_t stress_node_errors = ATOMIC64_INIT(0);
+static atomic64_t stress_reads = ATOMIC64_INIT(0);
+static atomic64_t stress_published = ATOMIC64_INIT(0);
+
+/* The first word of the pattern after the seed (see stress_rcu_obj). */
+static unsigned int stress_first_word(void)
+{
+	return stress_mode == STRESS_RCU ?
+	       sizeof(struct stress_rcu_obj) / sizeof(unsigned long) : 1;
+}
 
 static inline unsigned long stress_word(const void *obj, unsigned long seed,
 					unsigned int i)
@@ -125,11 +218,20 @@ static void stress_fill(void *obj, unsigned long seed)
 	unsigned char *tail = obj;
 	unsigned int i;
 
-	w[0] = seed;
-	for (i = 1; i < words; i++)
+	/* Marked: typesafe readers load word 0 of objects being reused. */
+	WRITE_ONCE(w[0], seed);
+	for (i = stress_first_word(); i < words; i++)
 		w[i] = stress_word(obj, seed, i);
 	for (i = words * sizeof(unsigned long); i < size; i++)
 		tail[i] = (unsigned char)stress_word(obj, seed, i);
+}
+
+/* Is @seed that of one of the threads? */
+static bool stress_seed_valid(unsigned long seed)
+{
+	unsigned long owner = seed & 0xffff;
+
+	return owner < stress_nr_threads && stress_threads[owner]->seed == seed;
 }
 
 static bool stress_check(const void *obj)
@@ -138,12 +240,11 @@ static bool stress_check(const void *obj)
 	unsigned int words = size / sizeof(unsigned long);
 	const unsigned char *tail = obj;
 	unsigned long seed = w[0];
-	unsigned long owner = seed & 0xffff;
 	unsigned int i = 0;
 
-	if (owner >= stress_nr_threads || stress_threads[owner]->seed != seed)
+	if (!stress_seed_valid(seed))
 		goto bad;
-	for (i = 1; i < words; i++)
+	for (i = stress_first_word(); i < words; i++)
 		if (w[i] != stress_word(obj, seed, i))
 			goto bad;
 	for (i = words * sizeof(unsigned long); i < size; i++)
@@ -167,10 +268,28 @@ static void stress_free(void *obj, bool remote)
 		atomic64_inc(&stress_remote_freed);
 }
 
+/* Check and free @n objects of @objs, in one call in bulk mode. */
+static void stress_free_many(void **objs, unsigned int n, bool remote)
+{
+	unsigned int i;
+
+	if (stress_mode != STRESS_BULK) {
+		for (i = 0; i < n; i++)
+			stress_free(objs[i], remote);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		stress_check(objs[i]);
+	mslab_cache_free_bulk(stress_cache, n, objs);
+	atomic64_add(n, &stress_freed);
+	if (remote)
+		atomic64_add(n, &stress_remote_freed);
+}
+
 /* Free what other threads left in @t's mailbox. */
 static void stress_drain_mbox(struct stress_thread *t)
 {
-	unsigned int i, n;
+	unsigned int n;
 
 	spin_lock(&t->mbox_lock);
 	n = t->nr_mbox;
@@ -178,8 +297,7 @@ static void stress_drain_mbox(struct stress_thread *t)
 	t->nr_mbox = 0;
 	spin_unlock(&t->mbox_lock);
 
-	for (i = 0; i < n; i++)
-		stress_free(t->drain[i], true);
+	stress_free_many(t->drain, n, true);
 }
 
 /* Hand @obj to another thread; false when its mailbox is full. */
@@ -203,11 +321,15 @@ static bool stress_send(struct stress_thread *t, void *obj)
 	return sent;
 }
 
-/* Release a random number of @t's objects, picked at random. */
+/*
+ * Release a random number of @t's objects, picked at random; in bulk mode
+ * the ones kept local are freed in one call, from t->drain (free while the
+ * mailbox is not being drained).
+ */
 static void stress_release(struct stress_thread *t)
 {
 	unsigned int n = get_random_u32_below(t->nr_local + 1);
-	unsigned int i;
+	unsigned int i, nr_bulk = 0;
 	void *obj;
 
 	while (n--) {
@@ -221,37 +343,209 @@ static void stress_release(struct stress_thread *t)
 			if (stress_send(t, obj))
 				continue;
 		}
-		stress_free(obj, false);
+		if (stress_mode == STRESS_BULK && nr_bulk < STRESS_MBOX_MAX)
+			t->drain[nr_bulk++] = obj;
+		else
+			stress_free(obj, false);
 	}
+	stress_free_many(t->drain, nr_bulk, false);
+}
+
+/* Free an object that was published and has been replaced. */
+static void stress_retire(void *obj)
+{
+	stress_check(obj);
+	if (stress_mode == STRESS_RCU)
+		mslab_kfree_rcu((struct stress_rcu_obj *)obj, rcu);
+	else
+		mslab_cache_free(stress_cache, obj);
+	atomic64_inc(&stress_freed);
+}
+
+/* Publish @obj in one of @t's slots, retiring the object it replaces. */
+static void stress_publish(struct stress_thread *t, void *obj)
+{
+	unsigned int slot = get_random_u32_below(STRESS_PUB_SLOTS);
+	void *old = rcu_dereference_protected(t->pub[slot], true);
+
+	rcu_assign_pointer(t->pub[slot], obj);
+	atomic64_inc(&stress_published);
+	if (old)
+		stress_retire(old);
+}
+
+/*
+ * Read random published objects of any thread. In rcu mode the object
+ * cannot have been freed before the grace period, so its whole pattern
+ * holds. In typesafe mode it may have been freed and allocated again at
+ * any moment, but it is still an object of the cache: word 0 holds the
+ * seed of some thread (each fill writes it first, in one store).
+ */
+static void stress_read_published(void)
+{
+	struct stress_thread *owner;
+	unsigned long seed;
+	unsigned int i;
+	void *obj;
+
+	rcu_read_lock();
+	for (i = 0; i < STRESS_READS; i++) {
+		owner = stress_threads[get_random_u32_below(stress_nr_threads)];
+		obj = rcu_dereference(owner->pub[get_random_u32_below(STRESS_PUB_SLOTS)]);
+		if (!obj)
+			continue;
+		atomic64_inc(&stress_reads);
+		if (stress_mode == STRESS_RCU) {
+			stress_check(obj);
+			continue;
+		}
+		seed = READ_ONCE(*(unsigned long *)obj);
+		if (!stress_seed_valid(seed) &&
+		    atomic64_inc_return(&stress_pattern_errors) <= 5)
+			pr_err("typesafe object %p: word 0 %lx is no thread's seed\n",
+			       obj, seed);
+	}
+	rcu_read_unlock();
+}
+
+/*
+ * Take every published object back into its owner's t->local, once the
+ * threads have stopped and a grace period has passed: no reader holds one.
+ */
+static void stress_unpublish_all(void)
+{
+	struct stress_thread *t;
+	unsigned int i, slot;
+	void *obj;
+
+	for (i = 0; i < stress_nr_threads; i++) {
+		t = stress_threads[i];
+		for (slot = 0; slot < STRESS_PUB_SLOTS; slot++) {
+			obj = rcu_dereference_protected(t->pub[slot], true);
+			RCU_INIT_POINTER(t->pub[slot], NULL);
+			if (obj)
+				t->local[t->nr_local++] = obj;
+		}
+	}
+	synchronize_rcu();
+}
+
+/* Allocate up to @n objects into t->local, in one call in bulk mode. */
+static void stress_alloc_local(struct stress_thread *t, unsigned int n)
+{
+	unsigned int i, got = 0;
+	void *obj;
+
+	n = min(n, STRESS_LOCAL_MAX - t->nr_local);
+	if (!n)
+		return;
+	if (stress_mode == STRESS_BULK) {
+		got = mslab_cache_alloc_bulk(stress_cache, GFP_KERNEL, n,
+					     &t->local[t->nr_local]);
+		if (!got)
+			atomic64_inc(&stress_alloc_failures);
+		for (i = 0; i < got; i++)
+			stress_fill(t->local[t->nr_local++], t->seed);
+	} else {
+		for (i = 0; i < n; i++) {
+			obj = mslab_cache_alloc(stress_cache, GFP_KERNEL);
+			if (!obj) {
+				atomic64_inc(&stress_alloc_failures);
+				continue;
+			}
+			stress_fill(obj, t->seed);
+			t->local[t->nr_local++] = obj;
+			got++;
+		}
+	}
+	atomic64_add(got, &stress_allocated);
+	t->allocated += n;
 }
 
 static void stress_alloc_batch(struct stress_thread *t)
 {
 	unsigned int n = 1 + get_random_u32_below(STRESS_BATCH);
+	bool publish = stress_mode == STRESS_RCU ||
+		       stress_mode == STRESS_TYPESAFE;
+
+	if (ops)
+		n = min(n, ops - t->allocated);
+	stress_alloc_local(t, n);
+
+	/* Publish one of the new objects now and then. */
+	if (publish && t->nr_local && !get_random_u32_below(STRESS_PUB_SHARE))
+		stress_publish(t, t->local[--t->nr_local]);
+}
+
+/*
+ * One cache's life (churn): create, fill, free in random order, destroy.
+ * The emptied slabs stay on the cache's lists until the destroy, for the
+ * shrinker to race with.
+ */
+static void stress_churn(struct stress_thread *t)
+{
+	struct mslab_cache *s;
+	unsigned int n = 0, i;
+	char name[32];
 	void *obj;
 
-	while (n-- && t->nr_local < STRESS_LOCAL_MAX) {
-		obj = mslab_cache_alloc(stress_cache, GFP_KERNEL);
+	snprintf(name, sizeof(name), "mslab-churn-%u", t->idx);
+	s = mslab_cache_create(name, size, 0, 0, NULL);
+	if (!s) {
+		atomic64_inc(&stress_alloc_failures);
+		goto out;
+	}
+	while (n < min(STRESS_CHURN_OBJS, STRESS_LOCAL_MAX)) {
+		obj = mslab_cache_alloc(s, GFP_KERNEL);
 		if (!obj) {
 			atomic64_inc(&stress_alloc_failures);
-			continue;
+			break;
 		}
-		atomic64_inc(&stress_allocated);
 		stress_fill(obj, t->seed);
-		t->local[t->nr_local++] = obj;
+		t->local[n++] = obj;
 	}
+	atomic64_add(n, &stress_allocated);
+	while (n) {
+		i = get_random_u32_below(n);
+		obj = t->local[i];
+		t->local[i] = t->local[--n];
+		stress_check(obj);
+		mslab_cache_free(s, obj);
+		atomic64_inc(&stress_freed);
+	}
+	mslab_cache_destroy(s);
+out:
+	t->allocated++;
+}
+
+/* Has @t done its share: @ops operations, or the time is up? */
+static bool stress_thread_done(struct stress_thread *t)
+{
+	if (ops)
+		return t->allocated >= ops;
+	return !time_before(jiffies, stress_deadline);
 }
 
 static int stress_thread_fn(void *data)
 {
 	struct stress_thread *t = data;
 
-	while (!kthread_should_stop() && time_before(jiffies, stress_deadline)) {
-		stress_drain_mbox(t);
-		stress_alloc_batch(t);
-		stress_release(t);
+	while (!kthread_should_stop() && !stress_thread_done(t) &&
+	       (!ops || time_before(jiffies, stress_deadline))) {
+		if (stress_mode == STRESS_CHURN) {
+			stress_churn(t);
+		} else {
+			stress_drain_mbox(t);
+			stress_alloc_batch(t);
+			if (stress_mode == STRESS_RCU ||
+			    stress_mode == STRESS_TYPESAFE)
+				stress_read_published();
+			stress_release(t);
+		}
 		cond_resched();
 	}
+	if (atomic_dec_and_test(&stress_running))
+		wake_up(&stress_done_wq);
 
 	/* Init frees what is left once every thread has stopped. */
 	while (!kthread_should_stop()) {
@@ -277,6 +571,7 @@ static void stress_stop_and_drain(void)
 			kthread_stop_put(t->task);
 		t->task = NULL;
 	}
+	stress_unpublish_all();
 	for (i = 0; i < stress_nr_threads; i++) {
 		t = stress_threads[i];
 		stress_drain_mbox(t);
@@ -328,6 +623,7 @@ static int stress_start_threads(void)
 			pr_info("cpu%u went offline, its thread runs unbound\n",
 				t->cpu);
 	}
+	atomic_set(&stress_running, stress_nr_threads);
 	for (i = 0; i < stress_nr_threads; i++)
 		wake_up_process(stress_threads[i]->task);
 	return 0;
@@ -413,15 +709,49 @@ static void stress_release_held(void)
 	stress_held = NULL;
 }
 
+/* The cache of the run: sheaves or SLAB_TYPESAFE_BY_RCU as @mode says. */
+static struct mslab_cache *stress_create_cache(void)
+{
+	struct mslab_cache_args args = {};
+	slab_flags_t flags = 0;
+
+	if (stress_mode == STRESS_SHEAVES)
+		args.front_end = MSLAB_FRONT_SHEAVES;
+	if (stress_mode == STRESS_TYPESAFE)
+		flags |= SLAB_TYPESAFE_BY_RCU;
+	return mslab_cache_create_args("mslab-stress", size, &args, flags);
+}
+
+/* Threads that stopped short of @ops (the @seconds bound cut the run). */
+static unsigned int stress_threads_short(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; ops && i < stress_nr_threads; i++)
+		if (stress_threads[i]->allocated < ops)
+			n++;
+	return n;
+}
+
 static int __init mslab_stress_init(void)
 {
 	s64 allocated, freed, remote, pattern, nodes, failures;
-	unsigned int nr_nodes = 0;
+	unsigned int nr_nodes = 0, nr_short = 0;
+	bool interrupted = false;
 	int ret;
 
-	if (size < sizeof(unsigned long) || size > STRESS_MAX_SIZE) {
+	ret = match_string(stress_mode_names, ARRAY_SIZE(stress_mode_names),
+			   mode);
+	if (ret < 0) {
+		pr_err("mode=%s: not one of alloc, sheaves, bulk, rcu, typesafe, churn\n",
+		       mode);
+		return -EINVAL;
+	}
+	stress_mode = ret;
+	if (size < sizeof(unsigned long) || size > STRESS_MAX_SIZE ||
+	    (stress_mode == STRESS_RCU && size < sizeof(struct stress_rcu_obj))) {
 		pr_err("size=%u: must be %zu to %lu bytes\n", size,
-		       sizeof(unsigned long), STRESS_MAX_SIZE);
+		       sizeof(struct stress_rcu_obj), STRESS_MAX_SIZE);
 		return -EINVAL;
 	}
 	if (hold > STRESS_HOLD_MAX) {
@@ -429,9 +759,10 @@ static int __init mslab_stress_init(void)
 		return -EINVAL;
 	}
 
-	stress_cache = mslab_cache_create("mslab-stress", size, 0, 0, NULL);
+	stress_cache = stress_create_cache();
 	if (!stress_cache) {
-		pr_err("mslab_cache_create(mslab-stress, %u) failed\n", size);
+		pr_err("creating mslab-stress (%u bytes, mode %s) failed\n",
+		       size, mode);
 		return -ENOMEM;
 	}
 
@@ -442,11 +773,17 @@ static int __init mslab_stress_init(void)
 	} else {
 		if (hold)
 			stress_hold_objects();
-		pr_info("%u threads, %u s, objects of %u bytes, %u held\n",
-			stress_nr_threads, seconds, size, hold);
-		msleep_interruptible(seconds * 1000);
+		pr_info("%u threads, mode %s, %u ops per thread, at most %u s, objects of %u bytes, %u held\n",
+			stress_nr_threads, stress_mode_names[stress_mode], ops,
+			seconds, size, hold);
+		/* Until every thread is done; a signal ends the run early. */
+		interrupted = wait_event_interruptible_timeout(stress_done_wq,
+				!atomic_read(&stress_running),
+				(unsigned long)seconds * HZ + HZ) < 0;
 	}
 	stress_stop_and_drain();
+	if (!ret && !interrupted)
+		nr_short = stress_threads_short();
 	stress_release_held();
 
 	if (!ret)
@@ -458,9 +795,14 @@ static int __init mslab_stress_init(void)
 	pattern = atomic64_read(&stress_pattern_errors);
 	nodes = atomic64_read(&stress_node_errors);
 	failures = atomic64_read(&stress_alloc_failures);
-	pr_info("allocated=%lld freed=%lld remote_freed=%lld pattern_errors=%lld node_errors=%lld alloc_failures=%lld threads=%u nodes=%u\n",
+	pr_info("allocated=%lld freed=%lld remote_freed=%lld pattern_errors=%lld node_errors=%lld alloc_failures=%lld threads=%u nodes=%u mode=%s published=%lld reads=%lld\n",
 		allocated, freed, remote, pattern, nodes, failures,
-		stress_nr_threads, nr_nodes);
+		stress_nr_threads, nr_nodes, stress_mode_names[stress_mode],
+		(s64)atomic64_read(&stress_published),
+		(s64)atomic64_read(&stress_reads));
+	if (nr_short)
+		pr_err("timeout: %u of %u threads did fewer than %u ops in %u s\n",
+		       nr_short, stress_nr_threads, ops, seconds);
 
 	stress_free_threads();
 	mslab_cache_destroy(stress_cache);
@@ -469,7 +811,7 @@ static int __init mslab_stress_init(void)
 	if (ret)
 		return ret;
 	if (allocated != freed || pattern || nodes || failures ||
-	    !allocated || !nr_nodes) {
+	    !allocated || !nr_nodes || nr_short) {
 		pr_err("FAILED\n");
 		return -EINVAL;
 	}
@@ -486,4 +828,4 @@ module_init(mslab_stress_init);
 module_exit(mslab_stress_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("mslab SMP/NUMA stress client: per-CPU threads, remote frees, alloc_node");
+MODULE_DESCRIPTION("mslab SMP/NUMA stress client: per-CPU threads, remote frees, bulk, RCU, churn, alloc_node");

@@ -1,0 +1,228 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Selftest of mslab's SMP paths, sized by operations, not seconds, so that
+# a slow kernel (KASAN, KCSAN, lockdep under TCG) runs the same work as a
+# fast one. Run as root in the QEMU VM under busybox sh: in the main boot
+# of Debian's kernel (4 vCPUs, two nodes) and in the debug kernels' boots
+# (scripts/vm-debug.sh: KASAN with 4 vCPUs in two nodes, KCSAN with 8 vCPUs
+# in four).
+#
+#  modes     mslab_stress.ko, OPS allocations per CPU thread, in each mode:
+#            alloc, sheaves, bulk (mslab_cache_alloc_bulk/free_bulk), rcu
+#            (mslab_kfree_rcu with readers checking published objects under
+#            rcu_read_lock) and typesafe (SLAB_TYPESAFE_BY_RCU with readers);
+#            a quarter of the frees are remote, objects cross nodes, and
+#            cpu$HOTPLUG_CPU goes offline and back online again and again
+#            during each run (at least once). Node placement is checked on
+#            every node with memory.
+#  validate  the alloc run again with sanity_checks and store_user switched
+#            on under the stress, and validate, alloc_traces and free_traces
+#            read in a loop meanwhile.
+#  churn     every thread creates, fills, empties and destroys its own cache
+#            CHURN_OPS times while the shrinkers run in a loop
+#            (drop_caches), and mslab's own sysfs shrink on every cache.
+#  unload    no page held, rmmod mslab, no kernel report.
+#
+# MSLAB_MODULES names the directory holding the modules (default /modules).
+
+DIR=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=selftests/ktap_helpers.sh
+. "$DIR/ktap_helpers.sh"
+
+MODULES=${MSLAB_MODULES:-/modules}
+OPS=50000
+CHURN_OPS=40
+# Only a bound: a run cut by it fails (mslab_stress reports "timeout").
+BOUND_SECONDS=600
+MODES="alloc sheaves bulk rcu typesafe"
+HOTPLUG_CPU=3
+CACHE=/sys/kernel/mslab/mslab-stress
+TRACES=/sys/kernel/debug/mslab/mslab-stress
+TMP=${TMPDIR:-/tmp}/mslab_smp.$$
+
+ktap_print_header
+ksft_require_mslab mslab mslab_stress
+
+nmodes=0
+for m in $MODES; do
+	nmodes=$((nmodes + 1))
+done
+# insmod; per mode: stress, hotplug; validate: stress, hotplug, switch,
+# validate; churn: stress, shrinkers; pages, rmmod, reports.
+ktap_set_plan $((1 + 2 * nmodes + 4 + 2 + 3))
+
+tag="mslab_smp-$$"
+ksft_dmesg_mark "$tag"
+mkdir -p "$TMP"
+cpu_online="/sys/devices/system/cpu/cpu$HOTPLUG_CPU/online"
+
+cleanup() {
+	touch "$TMP/stop"
+	wait
+	[ -d /sys/module/mslab_stress ] && rmmod mslab_stress 2>/dev/null
+	[ -d /sys/module/mslab ] && rmmod mslab 2>/dev/null
+	[ -e "$cpu_online" ] && echo 1 >"$cpu_online" 2>/dev/null
+	rm -rf "$TMP"
+}
+
+# The summary line mslab_stress printed since the mark NAME.
+stress_summary() {
+	dmesg | sed -n "/mslab-selftest: mark $1\$/,\$p" |
+		grep 'mslab_stress: allocated=' | tail -n 1 | sed 's/^\[[^]]*\] *//'
+}
+
+# Background loops, each until $TMP/stop exists; each writes its count of
+# completed rounds to $TMP/<name>.
+hotplug_loop() {
+	n=0
+	while [ ! -e "$TMP/stop" ]; do
+		echo 0 >"$cpu_online" || break
+		echo 1 >"$cpu_online" || break
+		n=$((n + 1))
+	done
+	echo "$n" >"$TMP/hotplug"
+}
+
+# Stops early when the run ends and its cache goes.
+validate_loop() {
+	n=0 bad=0
+	while [ ! -e "$TMP/stop" ]; do
+		if echo 1 >"$CACHE/validate" &&
+		   cat "$TRACES/alloc_traces" "$TRACES/free_traces" >/dev/null; then
+			n=$((n + 1))
+		elif [ -d "$CACHE" ]; then
+			bad=$((bad + 1))
+		else
+			break	# the run is over: its cache is gone
+		fi
+	done
+	echo "$n $bad" >"$TMP/validate"
+}
+
+shrink_loop() {
+	n=0
+	while [ ! -e "$TMP/stop" ]; do
+		echo 2 >/proc/sys/vm/drop_caches
+		ksft_mslab_shrink_all 2>/dev/null
+		n=$((n + 1))
+	done
+	echo "$n" >"$TMP/shrink"
+}
+
+# Wait up to 10 s for the stress cache, i.e. for the run to have begun.
+wait_for_cache() {
+	i=0
+	while [ ! -d "$CACHE" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -d "$CACHE" ]
+}
+
+# run_stress NAME MODE OPS [LOOP]...: insmod mslab_stress for MODE while
+# the named background loops run from the moment the cache exists; one
+# test point for the stress. The loops' counts are left in $TMP.
+run_stress() {
+	name=$1 mode=$2 ops=$3
+	shift 3
+	ksft_dmesg_mark "$tag-$name"
+	rm -f "$TMP/stop"
+	insmod "$MODULES/mslab_stress.ko" mode="$mode" ops="$ops" \
+		seconds=$BOUND_SECONDS &
+	stress_pid=$!
+	if [ "$mode" != churn ]; then
+		wait_for_cache
+		[ "$name" = validate ] && { echo 1 >"$CACHE/sanity_checks"; echo 1 >"$CACHE/store_user"; }
+	fi
+	pids=
+	for loop in "$@"; do
+		"$loop" &
+		pids="$pids $!"
+	done
+	wait "$stress_pid"
+	rc=$?
+	touch "$TMP/stop"
+	for p in $pids; do
+		wait "$p"
+	done
+	summary=$(stress_summary "$tag-$name")
+	ktap_print_msg "$name: ${summary:-no summary line from mslab_stress in dmesg}"
+	if [ "$rc" -eq 0 ] && [ -n "$summary" ]; then
+		ktap_test_pass "$name: mslab_stress mode=$mode ops=$ops passed"
+	else
+		ktap_print_msg "$name: insmod mslab_stress.ko exited $rc"
+		ktap_test_fail "$name: mslab_stress mode=$mode ops=$ops passed"
+	fi
+	[ -d /sys/module/mslab_stress ] && rmmod mslab_stress
+}
+
+# count NAME: the rounds the loop NAME completed.
+count() {
+	cat "$TMP/$1" 2>/dev/null || echo 0
+}
+
+hotplug_point() {
+	n=$(count hotplug)
+	ktap_print_msg "$1: cpu$HOTPLUG_CPU went offline and online $n times"
+	ktap_test_result "$1: cpu$HOTPLUG_CPU offline and online during the run" \
+		[ "$n" -ge 1 ]
+}
+
+if ! insmod "$MODULES/mslab.ko"; then
+	ktap_test_fail "insmod mslab.ko"
+	cleanup
+	ktap_exit_fail_msg "cannot load mslab.ko"
+fi
+ktap_test_pass "insmod mslab.ko"
+
+ncpus=$(grep -c ^processor /proc/cpuinfo)
+nnodes=$(ls -d /sys/devices/system/node/node[0-9]* 2>/dev/null | wc -l)
+ktap_print_msg "$ncpus CPUs, $nnodes nodes, $OPS allocations per CPU thread and mode"
+
+hotplug=
+[ -w "$cpu_online" ] && hotplug=hotplug_loop
+for mode in $MODES; do
+	run_stress "$mode" "$mode" "$OPS" $hotplug
+	if [ -n "$hotplug" ]; then
+		hotplug_point "$mode"
+	else
+		ktap_test_skip "$mode: cpu$HOTPLUG_CPU offline and online (no $cpu_online)"
+	fi
+done
+
+# --- validate and the traces racing allocation ----------------------------
+
+run_stress validate alloc "$OPS" $hotplug validate_loop
+if [ -n "$hotplug" ]; then
+	hotplug_point validate
+else
+	ktap_test_skip "validate: cpu$HOTPLUG_CPU offline and online (no $cpu_online)"
+fi
+switched=$(dmesg | sed -n "/mslab-selftest: mark $tag-validate\$/,\$p" |
+	grep -c 'cache mslab-stress: debugging .* for new slabs')
+ktap_test_result "validate: sanity_checks and store_user switched on under the stress" \
+	[ "$switched" -eq 2 ]
+read -r n bad <"$TMP/validate"
+ktap_print_msg "validate: $n rounds of validate, alloc_traces and free_traces, $bad failed"
+ktap_test_result "validate: validate and the traces ran during the stress" \
+	[ "${n:-0}" -ge 1 -a "${bad:-1}" -eq 0 ]
+
+# --- cache destroy racing the shrinkers -----------------------------------
+
+run_stress churn churn "$CHURN_OPS" shrink_loop
+n=$(count shrink)
+ktap_print_msg "churn: $n rounds of drop_caches and sysfs shrink"
+ktap_test_result "churn: the shrinkers ran during the churn" [ "$n" -ge 1 ]
+
+# --- unload ---------------------------------------------------------------
+
+pages=$(ksft_mslab_stat pages)
+ktap_print_msg "pages held without clients: $pages"
+ktap_test_result "debugfs stats: pages: 0 with every client gone" [ "$pages" = 0 ]
+ktap_test_result "rmmod mslab" rmmod mslab
+
+ksft_test_no_reports "$tag"
+
+cleanup
+ktap_finished
