@@ -179,6 +179,17 @@ ksft_mslab_stat() {
 	sed -n "s/^$1:[[:space:]]*//p" /sys/kernel/debug/mslab/stats
 }
 
+# ksft_stress_passed TAG: mslab_stress.ko ran and passed since
+# ksft_dmesg_mark TAG, and no run of it failed. Its insmod status alone
+# does not tell: when finit_module() fails, busybox insmod loads the module
+# again with init_module(), so a failed run (init returned an error) can be
+# followed by a second one that passes and makes insmod succeed.
+ksft_stress_passed() {
+	__log=$(dmesg | sed -n "/mslab-selftest: mark $1\$/,\$p")
+	echo "$__log" | grep -q 'mslab_stress: passed' &&
+		! echo "$__log" | grep -Eq 'mslab_stress: (FAILED|timeout|pattern error|object .* is on node|cannot|creating)'
+}
+
 # ksft_mslab_shrink_all: flush and shrink every mslab cache.
 ksft_mslab_shrink_all() {
 	for __d in /sys/kernel/mslab/*/; do

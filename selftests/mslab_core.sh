@@ -158,7 +158,7 @@ stress_rc=$?
 summary=$(dmesg | grep 'mslab_stress: allocated=' | tail -n 1 |
 	sed 's/^\[[^]]*\] *//')
 ktap_print_msg "${summary:-no summary line from mslab_stress in dmesg}"
-if [ "$stress_rc" -eq 0 ] && [ -n "$summary" ]; then
+if [ "$stress_rc" -eq 0 ] && ksft_stress_passed "$tag"; then
 	ktap_test_pass "stress: insmod mslab_stress.ko"
 else
 	ktap_print_msg "insmod mslab_stress.ko exited $stress_rc"

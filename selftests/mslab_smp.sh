@@ -148,7 +148,7 @@ run_stress() {
 	done
 	summary=$(stress_summary "$tag-$name")
 	ktap_print_msg "$name: ${summary:-no summary line from mslab_stress in dmesg}"
-	if [ "$rc" -eq 0 ] && [ -n "$summary" ]; then
+	if [ "$rc" -eq 0 ] && ksft_stress_passed "$tag-$name"; then
 		ktap_test_pass "$name: mslab_stress mode=$mode ops=$ops passed"
 	else
 		ktap_print_msg "$name: insmod mslab_stress.ko exited $rc"

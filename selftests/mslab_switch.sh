@@ -61,10 +61,6 @@ since() {
 	dmesg | sed -n "/mslab-selftest: mark $1\$/,\$p"
 }
 
-stress_passed() {
-	since "$1" | grep -q 'mslab_stress: passed'
-}
-
 run() {
 	fe=$1
 	ktap_test_result "sheaves=$fe: insmod mslab.ko" \
@@ -128,7 +124,7 @@ run() {
 		sed 's/^\[[^]]*\] *//')
 	ktap_print_msg "${summary:-no summary line from mslab_stress in dmesg}"
 	ktap_test_result "sheaves=$fe: stress passed (every object freed, patterns intact)" \
-		stress_passed "$tag-$fe"
+		ksft_stress_passed "$tag-$fe"
 	ktap_test_result "sheaves=$fe: rmmod mslab_stress" rmmod mslab_stress
 	ktap_test_result "sheaves=$fe: debugfs stats: pages: 0 without clients" \
 		grep -Eq '^pages:[[:space:]]*0$' /sys/kernel/debug/mslab/stats
