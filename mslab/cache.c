@@ -482,8 +482,16 @@ static long mslab_cache_nr_slabs(struct mslab_cache *s)
 int mslab_cache_shrink(struct mslab_cache *s)
 {
 	cpus_read_lock();
+	/*
+	 * Serialised with mslab_cache_destroy() (a sysfs shrink can run
+	 * until destroy removes the cache's directory): destroy counts the
+	 * slabs once its own shrink is done, and a slab this shrink has
+	 * taken off a list but not yet freed would count as a leftover.
+	 */
+	mutex_lock(&mslab_mutex);
 	mslab_flush_all(s, false);
 	mslab_shrink_nodes(s);
+	mutex_unlock(&mslab_mutex);
 	cpus_read_unlock();
 	return 0;
 }
