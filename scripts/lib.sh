@@ -259,3 +259,69 @@ mslab_uml_kernel() {
 	log "UML kernel $2 built in $(($(date +%s) - start)) s"
 	echo "$build"
 }
+
+# The counts "passed failed skipped" of the KTAP Totals lines on stdin,
+# summed: failures include xpass and errors.
+mslab_ktap_counts() {
+	grep -a -o 'pass:[0-9]* fail:[0-9]* xfail:[0-9]* xpass:[0-9]* skip:[0-9]* error:[0-9]*' |
+		sed 's/[a-z]*://g' |
+		awk '{ p += $1; f += $2 + $4 + $6; s += $5 } END { print p + 0, f + 0, s + 0 }'
+}
+
+# mslab_vm_boot NAME KERNEL_ARGS COMMAND [VM_RUN_OPTION]...: boot the QEMU
+# VM once (scripts/vm-run.sh with the options: -m modules, -k kernel, -c/-N
+# topology), run COMMAND (run_all.sh or one test: each prints an unprefixed
+# "# Totals" line), print its KTAP and add its counts to the caller's
+# variables passed, failed and skipped. A VM that died, hung or logged a
+# kernel report, or a run with no test, adds one to the caller's problems.
+# The timeout is MSLAB_VM_TIMEOUT (default 600 s); the console log is
+# $MSLAB_RESULTS/NAME-console.log.
+mslab_vm_boot() {
+	local name=$1 args=$2 cmd=$3 vm_rc p f k sentinel
+	local log_file="$MSLAB_RESULTS/$name-console.log"
+	shift 3
+
+	log "booting the VM $name (${args:-default arguments}): $cmd"
+	set +e
+	"$MSLAB_ROOT/scripts/vm-run.sh" -n "$name" -t "${MSLAB_VM_TIMEOUT:-600}" \
+		-a "$args" "$@" -- "$cmd" >"$MSLAB_RESULTS/$name-vm.out"
+	vm_rc=$?
+	set -e
+
+	# The KTAP, from its header to the sentinel (kernel lines interleave).
+	sed -n '/^TAP version 13/,/^mslab-vm: exit=/p' "$log_file"
+
+	# run_all.sh's own Totals (unprefixed) sums the tests' Totals; without
+	# it (the VM died mid-run) sum the tests' own ("# # Totals").
+	if grep -a -q '^# Totals: ' "$log_file"; then
+		read -r p f k < <(grep -a '^# Totals: ' "$log_file" | tail -n 1 | mslab_ktap_counts)
+	else
+		log "$name: run_all.sh printed no summary: see $log_file"
+		read -r p f k < <(grep -a '^# # Totals: ' "$log_file" | mslab_ktap_counts)
+		problems=$((problems + 1))
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + k))
+
+	sentinel=$(grep -a -o 'mslab-vm: exit=[0-9]*' "$log_file" | tail -n 1 | cut -d= -f2 || true)
+	if [ -z "$sentinel" ]; then
+		log "$name: the VM did not finish (panic, hang or timeout): see $log_file"
+		problems=$((problems + 1))
+	elif [ "$sentinel" -ne 0 ] && [ "$f" -eq 0 ]; then
+		log "$name: run_all.sh failed (exit $sentinel) without counting a failure"
+		problems=$((problems + 1))
+	fi
+	if mslab_splats "$log_file" >/dev/null; then
+		log "$name: kernel reports in the VM console log: see $MSLAB_RESULTS/$name-splats.txt"
+		problems=$((problems + 1))
+	fi
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		log "$name: no selftest ran in $log_file"
+		problems=$((problems + 1))
+	fi
+	[ "$vm_rc" -eq 0 ] || [ $((f + problems)) -gt 0 ] || {
+		log "$name: vm-run.sh failed (exit $vm_rc): see $MSLAB_RESULTS/$name-vm.out"
+		problems=$((problems + 1))
+	}
+}

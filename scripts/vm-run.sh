@@ -4,13 +4,17 @@
 # Run shell commands in a QEMU VM booting Debian's 6.12 kernel.
 #
 #   scripts/vm-run.sh [-t TIMEOUT_S] [-n NAME] [-a KERNEL_ARGS]
-#                     [-k KERNEL_IMAGE] [-m MODULE.ko]... [--] 'shell command'...
+#                     [-k KERNEL_IMAGE] [-c CPUS] [-N NODES]
+#                     [-m MODULE.ko]... [--] 'shell command'...
 #
 # -k boots another image than Debian's (the debug kernel of
 # scripts/debug-kernel.sh); the modules must have been built for it.
+# -c and -N set the vCPUs (default 4) and NUMA nodes (default 2): one
+# socket per node, the CPUs and the 2 GiB of memory split evenly.
 #
-# This is the SMP/NUMA twin of the UML runtime (scripts/kunit.sh): 4 vCPUs in
-# two sockets, one NUMA node per socket, under TCG since there is no KVM. The
+# This is the SMP/NUMA twin of the UML runtime (scripts/kunit.sh): by
+# default 4 vCPUs in two sockets, one NUMA node per socket, under TCG since
+# there is no KVM. The
 # initramfs is a static busybox with scripts/vm-init.sh as /init, the given
 # modules in /modules/, selftests/ in /selftests/ and scripts/mslabinfo.sh
 # as /bin/mslabinfo. It is cached in
@@ -28,7 +32,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 usage() {
-	sed -n '6,7s/^#  *//p' "$0" >&2
+	sed -n '6,8s/^#  *//p' "$0" >&2
 	exit 2
 }
 
@@ -36,13 +40,17 @@ timeout_s=${MSLAB_VM_TIMEOUT:-300}
 name=vm
 extra_args=
 kernel=
+cpus=4
+nodes=2
 modules=()
-while getopts 't:n:a:k:m:h' opt; do
+while getopts 't:n:a:k:c:N:m:h' opt; do
 	case $opt in
 	t) timeout_s=$OPTARG ;;
 	n) name=$OPTARG ;;
 	a) extra_args=$OPTARG ;;
 	k) kernel=$OPTARG ;;
+	c) cpus=$OPTARG ;;
+	N) nodes=$OPTARG ;;
 	m) [ -f "$OPTARG" ] || die "no such module: $OPTARG"
 	   modules+=("$(realpath "$OPTARG")") ;;
 	*) usage ;;
@@ -50,6 +58,8 @@ while getopts 't:n:a:k:m:h' opt; do
 done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || usage
+[ "$nodes" -ge 1 ] && [ "$cpus" -ge "$nodes" ] && [ $((cpus % nodes)) -eq 0 ] ||
+	die "-c $cpus -N $nodes: the CPUs must split evenly over the nodes"
 
 [ -n "$kernel" ] || kernel=/boot/vmlinuz-$(mslab_abi)-amd64
 [ -f "$kernel" ] || die "$kernel is missing (run scripts/setup.sh)"
@@ -127,6 +137,12 @@ cat "$base" "$tmp/cmds.cpio.gz" >"$tmp/initramfs.cpio.gz"
 # LLC sibling sits on another node. -cpu max offers cmpxchg16b (cx16) under
 # TCG; the default qemu64 model does not, and mslab needs it.
 log_file="$MSLAB_RESULTS/$name-console.log"
+per_node=$((cpus / nodes))
+topology=(-smp "$cpus,sockets=$nodes,cores=$per_node,threads=1")
+for ((node = 0; node < nodes; node++)); do
+	topology+=(-object "memory-backend-ram,id=m$node,size=$((2048 / nodes))M"
+		   -numa "node,nodeid=$node,cpus=$((node * per_node))-$(((node + 1) * per_node - 1)),memdev=m$node")
+done
 
 boot_vm() {
 	log "booting $kernel (timeout ${timeout_s}s, console in $log_file)"
@@ -134,11 +150,7 @@ boot_vm() {
 	set +e
 	timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
 		-nographic -no-reboot -nic none \
-		-cpu max -m 2G -smp 4,sockets=2,cores=2,threads=1 \
-		-object memory-backend-ram,id=m0,size=1G \
-		-object memory-backend-ram,id=m1,size=1G \
-		-numa node,nodeid=0,cpus=0-1,memdev=m0 \
-		-numa node,nodeid=1,cpus=2-3,memdev=m1 \
+		-cpu max -m 2G "${topology[@]}" \
 		-kernel "$kernel" -initrd "$tmp/initramfs.cpio.gz" \
 		-append "console=ttyS0 panic=-1 oops=panic loglevel=7 rdinit=/init $extra_args" \
 		</dev/null 2>&1 | tr -d '\r' | tee "$log_file"

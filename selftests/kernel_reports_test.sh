@@ -58,7 +58,7 @@ MFIX='[   10.000003] mslab: FIX leak-a: Object at 0x00000000deadbeef not freed'
 ALLOC='[   10.000004] mslab: Allocated in leaker_alloc+0x2c/0x60 [mslab_leaker] age=5 cpu=1 pid=99'
 
 ktap_print_header
-ktap_set_plan 13
+ktap_set_plan 14
 ktap_print_msg "awk: ${awks[*]}"
 
 ktap_test_result "ktap_helpers.sh's KSFT_REPORT_RE is lib.sh's MSLAB_SPLAT_RE" \
@@ -150,6 +150,14 @@ check "a marker line with more after the name is no marker" "2 3" <<EOF
 ${B}x y
 $MBUG
 ${E}
+EOF
+
+check "KCSAN reports count when a function of the race is in an mslab module" "2 5" <<'EOF'
+[   20.000001] ==================================================================
+[   20.000002] BUG: KCSAN: data-race in get_freelist [mslab] / mslab_cache_free+0x1/0x2 [mslab]
+[   20.000003] BUG: KCSAN: data-race in __hrtimer_run_queues / hrtimer_active
+[   20.000004] BUG: KCSAN: data-race in copy_process / do_exit
+[   20.000005] BUG: KCSAN: data-race in stress_thread_fn [mslab_stress] / tick_sched_timer
 EOF
 
 ktap_finished
