@@ -736,6 +736,7 @@ static unsigned int stress_threads_short(void)
 static int __init mslab_stress_init(void)
 {
 	s64 allocated, freed, remote, pattern, nodes, failures;
+	unsigned long bound = (unsigned long)seconds * HZ + HZ;
 	unsigned int nr_nodes = 0, nr_short = 0;
 	bool interrupted = false;
 	int ret;
@@ -778,8 +779,8 @@ static int __init mslab_stress_init(void)
 			seconds, size, hold);
 		/* Until every thread is done; a signal ends the run early. */
 		interrupted = wait_event_interruptible_timeout(stress_done_wq,
-				!atomic_read(&stress_running),
-				(unsigned long)seconds * HZ + HZ) < 0;
+							       !atomic_read(&stress_running),
+							       bound) < 0;
 	}
 	stress_stop_and_drain();
 	if (!ret && !interrupted)
