@@ -16,9 +16,9 @@
 #            cpu$HOTPLUG_CPU goes offline and back online again and again
 #            during each run (at least once). Node placement is checked on
 #            every node with memory.
-#  validate  the alloc run again (OPS/5) with sanity_checks and store_user switched
-#            on under the stress, and validate, alloc_traces and free_traces
-#            read in a loop meanwhile.
+#  validate  the alloc run again (OPS/5) with sanity_checks and
+#            store_user switched on under the stress, and validate,
+#            alloc_traces and free_traces read in a loop meanwhile.
 #  churn     every thread creates, fills, empties and destroys its own cache
 #            CHURN_OPS times while the shrinkers run in a loop
 #            (drop_caches), and mslab's own sysfs shrink on every cache.
