@@ -43,6 +43,12 @@ for k in "${kos[@]}"; do
 	mod_args+=(-m "$k")
 done
 
+# What mslab_vm_boot adds to.
+passed=0
+failed=0
+skipped=0
+problems=0
+
 # Every mslab_*.sh test with Debian's defaults (init_on_alloc=1).
 mslab_vm_boot selftest "" "sh /selftests/run_all.sh" "${mod_args[@]}"
 # The kernel's own test_meminit, a boot each (it cannot be unloaded), with
