@@ -11,6 +11,8 @@
  * large allocations, NULL and ZERO_SIZE_PTR. Allocation is all or nothing:
  * with slab allocation failing (mslab_fail_slab) alloc_bulk returns 0 and
  * gives back what it took, so no object stays in use and no page is kept.
+ * A bulk allocation across a run-time debug switch takes its remaining
+ * objects from debug slabs, not one new plain slab per object.
  */
 
 #include <linux/atomic.h>
@@ -22,6 +24,7 @@
 #include <linux/sort.h>
 #include <linux/string.h>
 
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
 
 #include "mslab.h"
@@ -86,9 +89,14 @@ static void check_distinct_objects(struct kunit *test, struct mslab_cache *s,
 	sorted = alloc_array(test, n);
 	memcpy(sorted, p, n * sizeof(*p));
 	sort(sorted, n, sizeof(*sorted), cmp_ptr, NULL);
-	for (i = 1; i < n; i++)
-		if ((unsigned long)(sorted[i] - sorted[i - 1]) < s->layout->size)
+	/* Each object's stride is that of its own slab's layout. */
+	for (i = 1; i < n; i++) {
+		struct mslab_slab *slab = mslab_virt_to_slab(sorted[i - 1]);
+
+		if (!slab || (unsigned long)(sorted[i] - sorted[i - 1]) <
+			     slab->layout->size)
 			break;
+	}
 	KUNIT_EXPECT_EQ_MSG(test, i < n ? i : n, n,
 			    "objects %p and %p overlap or repeat",
 			    i < n ? sorted[i - 1] : NULL, i < n ? sorted[i] : NULL);
@@ -338,7 +346,7 @@ static void kfree_bulk_mixed_caches_and_large(struct kunit *test)
 {
 	static const size_t kmalloc_sizes[] = { 8, 100, 200, 4096, 8192 };
 	int *errors = mslab_test_count_errors(test);
-	long large = atomic_long_read(&mslab_large_pages);
+	long large = mslab_large_pages();
 	struct mslab_cache *a, *b, *k[ARRAY_SIZE(kmalloc_sizes)];
 	size_t i, j, n = 0, cap = 200;
 	unsigned long k_inuse[ARRAY_SIZE(kmalloc_sizes)];
@@ -378,12 +386,12 @@ static void kfree_bulk_mixed_caches_and_large(struct kunit *test)
 		}
 	}
 	KUNIT_ASSERT_LE(test, n, cap);
-	KUNIT_EXPECT_GT(test, atomic_long_read(&mslab_large_pages), large);
+	KUNIT_EXPECT_GT(test, mslab_large_pages(), large);
 	shuffle(p, n, 777);
 
 	mslab_kfree_bulk(n, p);
 	KUNIT_EXPECT_EQ(test, *errors, 0);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&mslab_large_pages), large);
+	KUNIT_EXPECT_EQ(test, mslab_large_pages(), large);
 	mslab_cache_shrink(a);
 	mslab_cache_shrink(b);
 	KUNIT_EXPECT_EQ(test, mslab_count_inuse(a), 0UL);
@@ -481,6 +489,64 @@ static void alloc_bulk_failure_gives_back_partial_work(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, *errors, 0);
 }
 
+/* Switches its cache to red_zone when the second slab is allocated. */
+struct switch_on_second_slab {
+	struct mslab_cache *s;
+	unsigned int calls;
+};
+
+static struct page *switching_alloc_slab_page(gfp_t flags, int node,
+					      unsigned int order)
+{
+	struct kunit *test = kunit_get_current_test();
+	struct switch_on_second_slab *sw = test->priv;
+
+	if (sw->calls++ == 1)
+		KUNIT_EXPECT_EQ(test, mslab_cache_set_debug(sw->s, SLAB_RED_ZONE,
+							    SLAB_RED_ZONE), 0);
+	return alloc_pages(flags, order);
+}
+
+/*
+ * A bulk allocation across a switch of debugging: the slow path that meets
+ * the switch gives one object of its new plain slab and installs none
+ * (layout.c); the rest must come from debug slabs, not from one new plain
+ * slab per object.
+ */
+static void alloc_bulk_across_debug_switch(struct kunit *test)
+{
+	int *errors = mslab_test_count_errors(test);
+	struct switch_on_second_slab *sw;
+	struct mslab_cache *s;
+	unsigned int per;
+	void **p;
+	size_t n;
+
+	s = mslab_test_cache(test, "kunit-bulk-switch", BULK_SIZE, 0, 0, NULL);
+	per = mslab_oo_objects(s->plain.oo);
+	n = 3 * per;
+	p = alloc_array(test, n);
+	sw = kunit_kzalloc(test, sizeof(*sw), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sw);
+	sw->s = s;
+	test->priv = sw;
+	kunit_activate_static_stub(test, mslab_alloc_slab_page,
+				   switching_alloc_slab_page);
+
+	KUNIT_ASSERT_EQ(test, mslab_cache_alloc_bulk(s, GFP_KERNEL, n, p),
+			(int)n);
+	kunit_deactivate_static_stub(test, mslab_alloc_slab_page);
+	KUNIT_EXPECT_TRUE(test, s->flags & SLAB_RED_ZONE);
+	/* The first slab, and the one the switch met. */
+	KUNIT_EXPECT_EQ(test, mslab_layout_nr_slabs(s, &s->plain), 2L);
+	check_distinct_objects(test, s, p, n);
+	KUNIT_EXPECT_EQ(test, mslab_validate_cache(s), 0);
+	mslab_cache_free_bulk(s, n, p);
+	mslab_cache_shrink(s);
+	KUNIT_EXPECT_EQ(test, mslab_count_inuse(s), 0UL);
+	KUNIT_EXPECT_EQ(test, *errors, 0);
+}
+
 static struct kunit_case mslab_bulk_test_cases[] = {
 	KUNIT_CASE_PARAM(alloc_bulk_returns_n_distinct_objects,
 			 bulk_count_gen_params),
@@ -491,6 +557,7 @@ static struct kunit_case mslab_bulk_test_cases[] = {
 	KUNIT_CASE(kfree_bulk_mixed_caches_and_large),
 	KUNIT_CASE(alloc_bulk_failure_on_empty_cache),
 	KUNIT_CASE(alloc_bulk_failure_gives_back_partial_work),
+	KUNIT_CASE(alloc_bulk_across_debug_switch),
 	{}
 };
 

@@ -9,10 +9,13 @@
  * (on the fast and on the slow path), and page allocator, large kmalloc()
  * and vmalloc memory.
  * Refused frees are counted through the "mslab_errors" resource rather than
- * printed, and the cache must work normally afterwards.
+ * printed, and the cache must work normally afterwards. The shrinker's
+ * count of empty node partial slabs is exact and its first step frees as
+ * many pages as asked.
  */
 
 #include <linux/atomic.h>
+#include <linux/cpu.h>
 #include <linux/gfp.h>
 #include <linux/kobject.h>
 #include <linux/module.h>
@@ -447,6 +450,68 @@ static void cache_records_owner(struct kunit *test)
 			   "mslab");
 }
 
+/* Empty slabs on the node partial lists, as the nodes count them. */
+static unsigned long nr_empty(struct mslab_cache *s)
+{
+	unsigned long nr = 0;
+	int node;
+
+	for_each_node(node)
+		nr += READ_ONCE(s->node[node]->nr_empty);
+	return nr;
+}
+
+/*
+ * The shrinker's first step: each node counts its empty partial slabs
+ * exactly, and mslab_shrink_empty() frees as many pages as asked, no more,
+ * never a slab with an object in use.
+ */
+static void shrink_empty_counts_and_frees_as_asked(struct kunit *test)
+{
+	int *errors = mslab_test_count_errors(test);
+	unsigned int per, order, i;
+	struct mslab_cache *s;
+	long slabs;
+	void **p;
+	size_t nr;
+
+	s = mslab_test_cache(test, "kunit-shrink-empty", 256, 0, 0, NULL);
+	/* Keep every empty slab on its node. */
+	WRITE_ONCE(s->min_partial, 64);
+	per = mslab_oo_objects(s->plain.oo);
+	order = mslab_oo_order(s->plain.oo);
+	nr = 6 * per;
+	p = kunit_kcalloc(test, nr, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < nr; i++) {
+		p[i] = mslab_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	/* p[0] keeps its slab in use. */
+	for (i = 1; i < nr; i++)
+		mslab_cache_free(s, p[i]);
+	cpus_read_lock();
+	mslab_flush_all(s, false);
+	cpus_read_unlock();
+	slabs = mslab_test_nr_slabs(s);
+	KUNIT_ASSERT_GE(test, slabs, 6L);
+	KUNIT_EXPECT_EQ(test, nr_empty(s), (unsigned long)slabs - 1);
+
+	KUNIT_EXPECT_EQ(test, mslab_shrink_empty(s, 1UL << order), 1UL << order);
+	KUNIT_EXPECT_EQ(test, nr_empty(s), (unsigned long)slabs - 2);
+	KUNIT_EXPECT_EQ(test, mslab_shrink_empty(s, ULONG_MAX),
+			(unsigned long)(slabs - 2) << order);
+	KUNIT_EXPECT_EQ(test, nr_empty(s), 0UL);
+	KUNIT_EXPECT_EQ(test, mslab_test_nr_slabs(s), 1L);
+	KUNIT_EXPECT_EQ(test, mslab_shrink_empty(s, ULONG_MAX), 0UL);
+	KUNIT_EXPECT_EQ(test, mslab_count_inuse(s), 1UL);
+
+	/* Emptied on the node list, it is counted again. */
+	mslab_cache_free(s, p[0]);
+	KUNIT_EXPECT_EQ(test, nr_empty(s), 1UL);
+	KUNIT_EXPECT_EQ(test, *errors, 0);
+}
+
 static struct kunit_case mslab_cache_test_cases[] = {
 	KUNIT_CASE(cache_records_owner),
 	KUNIT_CASE(create_registers_cache),
@@ -461,6 +526,7 @@ static struct kunit_case mslab_cache_test_cases[] = {
 	KUNIT_CASE(invalid_frees_are_counted),
 	KUNIT_CASE(frees_of_page_memory_are_counted),
 	KUNIT_CASE(double_free_to_non_cpu_slab_is_counted),
+	KUNIT_CASE(shrink_empty_counts_and_frees_as_asked),
 	{}
 };
 

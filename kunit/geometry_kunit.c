@@ -130,14 +130,21 @@ static void calculate_order_exact_values(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mslab_calculate_order(32768), 3);
 }
 
-/* One object larger than the largest slab has no order. */
+/*
+ * A stride larger than a slab of slub_max_order gets the order of one
+ * object (SLUB's calculate_order()); one larger than the buddy allocator's
+ * largest block has none.
+ */
 static void calculate_order_too_big(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test,
 			mslab_calculate_order((PAGE_SIZE << MSLAB_MAX_ORDER) + 1),
-			-E2BIG);
+			MSLAB_MAX_ORDER + 1);
 	KUNIT_EXPECT_EQ(test,
 			mslab_calculate_order(PAGE_SIZE << (MSLAB_MAX_ORDER + 1)),
+			MSLAB_MAX_ORDER + 1);
+	KUNIT_EXPECT_EQ(test,
+			mslab_calculate_order((PAGE_SIZE << MAX_PAGE_ORDER) + 1),
 			-E2BIG);
 }
 

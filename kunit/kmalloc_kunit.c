@@ -54,7 +54,7 @@ static unsigned int expected_class(size_t size)
 
 static long large_pages(void)
 {
-	return atomic_long_read(&mslab_large_pages);
+	return mslab_large_pages();
 }
 
 KUNIT_DEFINE_ACTION_WRAPPER(vfree_action, vfree, const void *);

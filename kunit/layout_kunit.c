@@ -4,11 +4,13 @@
  * flag switched on and off while objects are live, the old objects still
  * freed by the rules they were allocated with, the new ones checked, the
  * slabs of each layout counted, sheaves set aside while debugging is on,
- * a switch that cannot fit refused with nothing changed, and switches
- * racing with allocations and frees.
+ * a red zone on a 32 KiB cache given a higher order (as SLUB does), a
+ * flag that is no debug flag refused with nothing changed, alloc_traces
+ * grouping many sites, and switches racing with allocations and frees.
  */
 
 #include <linux/completion.h>
+#include <linux/ctype.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/poison.h>
@@ -125,18 +127,18 @@ static void switch_flag_with_live_objects(struct kunit *test)
 		KUNIT_EXPECT_PTR_EQ(test, slab_of(old[i])->layout, &s->plain);
 		KUNIT_EXPECT_PTR_EQ(test, slab_of(new[i])->layout, debug);
 	}
-	KUNIT_EXPECT_GT(test, atomic_long_read(&debug->nr_slabs), 0L);
+	KUNIT_EXPECT_GT(test, mslab_layout_nr_slabs(s, debug), 0L);
 	KUNIT_EXPECT_EQ(test, layouts_figure(test, s, c->desc),
-			atomic_long_read(&debug->nr_slabs));
+			mslab_layout_nr_slabs(s, debug));
 	KUNIT_EXPECT_EQ(test, layouts_figure(test, s, "-"),
-			atomic_long_read(&s->plain.nr_slabs));
+			mslab_layout_nr_slabs(s, &s->plain));
 	KUNIT_EXPECT_EQ(test, mslab_count_inuse(s), 2UL * LIVE);
 	KUNIT_EXPECT_EQ(test, mslab_validate_cache(s), 0);
 
 	/* The old objects go back by the plain rules, then their slabs. */
 	check_and_free_all(test, s, old, LIVE, 0x11);
 	mslab_cache_shrink(s);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&s->plain.nr_slabs), 0L);
+	KUNIT_EXPECT_EQ(test, mslab_layout_nr_slabs(s, &s->plain), 0L);
 
 	/* Off again, with the debug objects live. */
 	KUNIT_ASSERT_EQ(test, mslab_cache_set_debug(s, c->flag, 0), 0);
@@ -154,7 +156,7 @@ static void switch_flag_with_live_objects(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mslab_count_inuse(s), 0UL);
 	mslab_cache_shrink(s);
 	/* Retired debug slabs went back to the buddy allocator once empty. */
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&debug->nr_slabs), 0L);
+	KUNIT_EXPECT_EQ(test, mslab_layout_nr_slabs(s, debug), 0L);
 	KUNIT_EXPECT_EQ(test, *errors, 0);
 }
 
@@ -249,7 +251,7 @@ static void switch_created_debug_cache(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mslab_validate_cache(s), 0);
 	KUNIT_EXPECT_EQ(test, *errors, 0);
 	mslab_cache_shrink(s);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&s->plain.nr_slabs), 0L);
+	KUNIT_EXPECT_EQ(test, mslab_layout_nr_slabs(s, &s->plain), 0L);
 }
 
 /* A cache with sheaves sets them aside while debugging is on. */
@@ -467,6 +469,61 @@ static void kmalloc_traces_show_waste(struct kunit *test)
 		mslab_kfree(p[i]);
 }
 
+#define TRACE_SITES	300
+
+/*
+ * alloc_traces groups objects by site through a table sorted by site (as
+ * SLUB's): 300 sites met in a scrambled order, site i holding i % 4 + 1
+ * objects, give one line per site with its own count, most first.
+ */
+static void traces_group_many_sites(struct kunit *test)
+{
+	unsigned long base = (unsigned long)traces_group_many_sites;
+	unsigned int i, j, site, lines = 0, total = 0, prev = UINT_MAX, n = 0;
+	struct seq_file seq = { };
+	struct mslab_cache *s;
+	unsigned long count;
+	const char *line;
+	void **p;
+
+	s = mslab_test_cache(test, "kunit-traces-sites", 32, 0,
+			     SLAB_STORE_USER, NULL);
+	p = kunit_kcalloc(test, TRACE_SITES * 4, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < TRACE_SITES; i++) {
+		/* 7 is prime to 300: every site once, out of order. */
+		site = (i * 7) % TRACE_SITES;
+		for (j = 0; j <= site % 4; j++) {
+			p[n] = mslab_alloc_caller(s, GFP_KERNEL, NUMA_NO_NODE,
+						  0, base + 4 * site);
+			KUNIT_ASSERT_NOT_NULL(test, p[n]);
+			n++;
+		}
+	}
+
+	seq.size = 64 * PAGE_SIZE;
+	seq.buf = kunit_kzalloc(test, seq.size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, seq.buf);
+	seq.private = s;
+	KUNIT_ASSERT_EQ(test, mslab_traces_show(&seq, true), 0);
+	KUNIT_ASSERT_LT(test, seq.count, seq.size);
+	/* Site lines: a count right-aligned in 7 columns; stack lines: 8 spaces. */
+	for (line = seq.buf; line < seq.buf + seq.count;
+	     line = strchrnul(line, '\n') + 1) {
+		if (!isdigit(line[6]) || line[7] != ' ' ||
+		    sscanf(line, "%lu", &count) != 1)
+			continue;
+		lines++;
+		total += count;
+		KUNIT_EXPECT_LE(test, count, (unsigned long)prev);
+		prev = count;
+	}
+	KUNIT_EXPECT_EQ(test, lines, TRACE_SITES);
+	KUNIT_EXPECT_EQ(test, total, n);
+	for (i = 0; i < n; i++)
+		mslab_cache_free(s, p[i]);
+}
+
 /*
  * T (SLAB_TRACE) logs each allocation and free of a traced slab: a debug
  * layout of the plain geometry, so allocations leave the fast path. (The
@@ -497,29 +554,57 @@ static void trace_is_a_debug_layout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, *errors, 0);
 }
 
-/* A layout that does not fit is refused, and nothing changes. */
-static void switch_too_big_refused(struct kunit *test)
+/*
+ * A red zone on a 32 KiB cache makes its stride larger than a slab of
+ * slub_max_order: SLUB gives such a layout the order of one object (4),
+ * and so does mslab, with the cache's old slabs still in use. A flag
+ * outside the debug flags is refused, and nothing changes.
+ */
+static void switch_beyond_max_order(struct kunit *test)
 {
 	struct mslab_cache *s;
-	void *p;
+	struct mslab_slab *slab;
+	void *p, *q;
 
 	s = mslab_test_cache(test, "kunit-switch-big", PAGE_SIZE << 3, 0, 0,
 			     NULL);
 	p = mslab_cache_alloc(s, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_EXPECT_EQ(test, mslab_cache_set_debug(s, SLAB_RED_ZONE,
-						    SLAB_RED_ZONE), -E2BIG);
-	KUNIT_EXPECT_PTR_EQ(test, s->layout, &s->plain);
-	KUNIT_EXPECT_EQ(test, s->flags & MSLAB_DEBUG_FLAGS, 0);
 	KUNIT_EXPECT_EQ(test, mslab_cache_set_debug(s, SLAB_NOLEAKTRACE,
 						    SLAB_NOLEAKTRACE),
 			-EINVAL);
-	/* Flags that change no layout need none. */
-	KUNIT_EXPECT_EQ(test, mslab_cache_set_debug(s, SLAB_CONSISTENCY_CHECKS,
-						    SLAB_CONSISTENCY_CHECKS),
-			0);
+	KUNIT_EXPECT_PTR_EQ(test, s->layout, &s->plain);
+	KUNIT_ASSERT_EQ(test, mslab_cache_set_debug(s, SLAB_RED_ZONE,
+						    SLAB_RED_ZONE), 0);
+	KUNIT_EXPECT_TRUE(test, s->flags & SLAB_RED_ZONE);
+	KUNIT_EXPECT_EQ(test, mslab_oo_order(s->layout->oo), MSLAB_MAX_ORDER + 1);
+	KUNIT_EXPECT_EQ(test, mslab_oo_objects(s->layout->oo), 1U);
+	q = mslab_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	slab = slab_of(q);
+	KUNIT_EXPECT_EQ(test, slab->order, MSLAB_MAX_ORDER + 1);
+	KUNIT_EXPECT_TRUE(test, slab->layout->flags & SLAB_RED_ZONE);
+	memset(q, 0x5a, PAGE_SIZE << 3);
+	KUNIT_EXPECT_EQ(test, mslab_validate_cache(s), 0);
+	mslab_cache_free(s, q);
 	mslab_cache_free(s, p);
 	KUNIT_EXPECT_EQ(test, mslab_count_inuse(s), 0UL);
+}
+
+/* So does creating such a cache with a red zone (slab_debug=Z). */
+static void create_red_zone_beyond_max_order(struct kunit *test)
+{
+	struct mslab_cache *s;
+	void *p;
+
+	s = mslab_test_cache(test, "kunit-create-big-z", PAGE_SIZE << 3, 0,
+			     SLAB_RED_ZONE, NULL);
+	KUNIT_EXPECT_EQ(test, mslab_oo_order(s->layout->oo), MSLAB_MAX_ORDER + 1);
+	p = mslab_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memset(p, 0xa5, PAGE_SIZE << 3);
+	KUNIT_EXPECT_EQ(test, mslab_validate_cache(s), 0);
+	mslab_cache_free(s, p);
 }
 
 /* === Switches racing with allocations and frees ========================= */
@@ -610,8 +695,10 @@ static struct kunit_case mslab_layout_test_cases[] = {
 	KUNIT_CASE(kmalloc_records_orig_size),
 	KUNIT_CASE(ksize_lifts_kmalloc_redzone),
 	KUNIT_CASE(kmalloc_traces_show_waste),
+	KUNIT_CASE(traces_group_many_sites),
 	KUNIT_CASE(trace_is_a_debug_layout),
-	KUNIT_CASE(switch_too_big_refused),
+	KUNIT_CASE(switch_beyond_max_order),
+	KUNIT_CASE(create_red_zone_beyond_max_order),
 	KUNIT_CASE_SLOW(switch_while_allocating),
 	{}
 };

@@ -136,7 +136,7 @@ static inline unsigned long mslab_test_nr_partial(struct mslab_cache *s)
 
 static inline long mslab_test_pages_held(void)
 {
-	return atomic_long_read(&mslab_pages_held);
+	return mslab_pages_held();
 }
 
 #endif /* _MSLAB_KUNIT_H */

@@ -200,7 +200,7 @@ static void typesafe_object_reused_within_cache(struct kunit *test)
 static void kfree_rcu_frees_after_grace_period(struct kunit *test)
 {
 	int *errors = mslab_test_count_errors(test);
-	long large = atomic_long_read(&mslab_large_pages);
+	long large = mslab_large_pages();
 	unsigned long s_inuse, k_inuse, k_before;
 	struct rcu_obj *obj, *kobj, *big;
 	struct mslab_cache *s, *k;
@@ -233,7 +233,7 @@ static void kfree_rcu_frees_after_grace_period(struct kunit *test)
 	mslab_kfree_rcu(big, rcu);
 	s_inuse = mslab_count_inuse(s);
 	k_inuse = mslab_count_inuse(k);
-	big_during = atomic_long_read(&mslab_large_pages) - large;
+	big_during = mslab_large_pages() - large;
 	rcu_read_unlock();
 
 	KUNIT_EXPECT_EQ_MSG(test, s_inuse, 1UL, "freed before a grace period");
@@ -246,7 +246,7 @@ static void kfree_rcu_frees_after_grace_period(struct kunit *test)
 	mslab_cache_shrink(k);
 	KUNIT_EXPECT_EQ(test, mslab_count_inuse(s), 0UL);
 	KUNIT_EXPECT_EQ(test, mslab_count_inuse(k), k_before - 1);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&mslab_large_pages), large);
+	KUNIT_EXPECT_EQ(test, mslab_large_pages(), large);
 	KUNIT_EXPECT_EQ(test, *errors, 0);
 }
 
@@ -278,25 +278,42 @@ static void kfree_rcu_with_head_in_the_middle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, *errors, 0);
 }
 
-/* mslab_kfree_rcu_mightsleep() has freed by the time it returns. */
+#define MIGHTSLEEP_FREES	16
+
+/*
+ * mslab_kfree_rcu_mightsleep() queues its frees behind one grace period
+ * rather than wait for one per call (as kvfree_rcu_mightsleep()): 16 calls
+ * return before a grace period that began before them has ended (this
+ * kernel is uniprocessor and the calls do not sleep, so none can end), and
+ * after rcu_barrier() everything is freed.
+ */
 static void kfree_rcu_mightsleep_frees(struct kunit *test)
 {
 	int *errors = mslab_test_count_errors(test);
-	long large = atomic_long_read(&mslab_large_pages);
+	long large = mslab_large_pages();
+	void *obj[MIGHTSLEEP_FREES], *big;
 	struct mslab_cache *s;
-	void *obj, *big;
+	unsigned long cookie;
+	unsigned int i;
 
 	s = mslab_test_cache(test, "kunit-rcu-mightsleep", 64, 0, 0, NULL);
-	obj = mslab_cache_alloc(s, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, obj);
+	for (i = 0; i < MIGHTSLEEP_FREES; i++) {
+		obj[i] = mslab_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, obj[i]);
+	}
 	big = mslab_kmalloc(3 * PAGE_SIZE, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, big);
-	mslab_kfree_rcu_mightsleep(obj);
+	cookie = get_state_synchronize_rcu();
+	for (i = 0; i < MIGHTSLEEP_FREES; i++)
+		mslab_kfree_rcu_mightsleep(obj[i]);
 	mslab_kfree_rcu_mightsleep(big);
 	mslab_kfree_rcu_mightsleep(NULL);
+	KUNIT_EXPECT_FALSE_MSG(test, poll_state_synchronize_rcu(cookie),
+			       "a grace period per call");
+	rcu_barrier();
 	mslab_cache_shrink(s);
 	KUNIT_EXPECT_EQ(test, mslab_count_inuse(s), 0UL);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&mslab_large_pages), large);
+	KUNIT_EXPECT_EQ(test, mslab_large_pages(), large);
 	KUNIT_EXPECT_EQ(test, *errors, 0);
 }
 

@@ -34,11 +34,14 @@
  *   3. mslab_node.list_lock (spinlock, irqsave)
  *   4. mslab_cpu.lock (local_lock, irqsave)
  *   5. mslab_slab.lock (spinlock, only where there is no cmpxchg128)
+ *   6. mslab_node.all_lock (spinlock, irqsave; takes no other lock)
  *   (mslab_barn.lock, sheaf.c, nests inside none of these and takes none)
  *
  *   list_lock protects a node's partial and retired lists and their
- *   counts, its all_slabs list and each slab's on_node_partial and retired.
- *   It is taken from any context, so always with interrupts off.
+ *   counts, and each slab's on_node_partial and retired. It is taken from
+ *   any context, so always with interrupts off. The node's all_lock, for
+ *   its all_slabs list, nests inside it (mslab_lock_all_slabs()) and is
+ *   taken alone by new and freed slabs (slab.c).
  *
  *   mslab_mutex also serialises switches of a cache's layout (layout.c);
  *   the paths here read s->layout without a lock and check it where it
@@ -68,6 +71,8 @@
 #include <linux/sched/mm.h>
 #include <linux/timex.h>
 #include <linux/workqueue.h>
+
+#include <kunit/visibility.h>
 
 #include "mslab.h"
 
@@ -690,11 +695,11 @@ redo:
 	if (unlikely(!object || !slab || !node_match(slab, node)))
 		return NULL;
 	/*
-	 * @object may be taken and reused by an interrupt on this CPU before
-	 * the cmpxchg; the value read is then garbage, but the tid changed and
-	 * the cmpxchg fails.
+	 * @object may be taken and reused by an interrupt or another task on
+	 * this CPU before the cmpxchg, its slab even freed: the value read is
+	 * then garbage, but the tid changed and the cmpxchg fails.
 	 */
-	next = mslab_get_freepointer(&s->plain, object);
+	next = mslab_get_freepointer_safe(&s->plain, object);
 	if (unlikely(!update_cpu_freelist_fast(s, object, next, tid))) {
 		mslab_stat(s, CMPXCHG_DOUBLE_CPU_FAIL);
 		goto redo;
@@ -875,6 +880,7 @@ void *mslab_alloc_caller(struct mslab_cache *s, gfp_t gfpflags, int node,
 		node = NUMA_NO_NODE;
 	return slab_alloc_node(s, gfpflags, node, orig_size, addr);
 }
+EXPORT_SYMBOL_IF_KUNIT(mslab_alloc_caller);
 
 /* === Free =============================================================== */
 
@@ -966,7 +972,13 @@ static bool __slab_free_locked(struct mslab_cache *s, struct mslab_slab *slab,
 		return true;
 	}
 	/* Empty, but on a CPU's partial chain: not ours to move. */
-	if (!mslab_on_node_list(slab) || mslab_keep_empty(s, n, slab)) {
+	if (!mslab_on_node_list(slab)) {
+		spin_unlock_irqrestore(&n->list_lock, flags);
+		return true;
+	}
+	/* Kept for reuse (only a node partial slab is): the shrinker's. */
+	if (mslab_keep_empty(s, n, slab)) {
+		mslab_note_empty(n, slab);
 		spin_unlock_irqrestore(&n->list_lock, flags);
 		return true;
 	}

@@ -79,6 +79,21 @@ int mslab_alloc_bulk(struct mslab_cache *s, gfp_t gfpflags, size_t size,
 			p[i] = mslab_slab_alloc_slow(s, gfpflags, NUMA_NO_NODE, c);
 			if (unlikely(!p[i]))
 				goto error;
+			/*
+			 * Debugging switched on meanwhile: the slow path gave
+			 * one object and installed no slab (layout.c). The
+			 * rest come from debug slabs, not a new plain slab
+			 * each.
+			 */
+			l = READ_ONCE(s->layout);
+			if (unlikely(l != &s->plain)) {
+				put_cpu_ptr(s->cpu_slab);
+				if (alloc_bulk_debug(s, l, gfpflags, size - i - 1,
+						     p + i + 1, user))
+					return size;
+				mslab_free_bulk(s, i + 1, p, user, _RET_IP_);
+				return 0;
+			}
 			c = this_cpu_ptr(s->cpu_slab);
 			local_lock_irqsave(&s->cpu_slab->lock, flags);
 			continue;

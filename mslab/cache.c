@@ -14,6 +14,7 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/wait.h>
 
 #include <kunit/visibility.h>
 
@@ -21,6 +22,17 @@
 
 DEFINE_MUTEX(mslab_mutex);	/* Protects mslab_caches; see alloc.c */
 LIST_HEAD(mslab_caches);
+
+/*
+ * Caches that mslab_cache_destroy() has taken off mslab_caches but whose
+ * sysfs and debugfs directories are still going (under mslab_mutex). Their
+ * names stay taken meanwhile: a create of the same name waits on
+ * teardown_wq until teardowns (under mslab_mutex, read once outside it)
+ * moves, rather than meet the old directory in sysfs.
+ */
+static LIST_HEAD(caches_in_teardown);
+static unsigned long teardowns;
+static DECLARE_WAIT_QUEUE_HEAD(teardown_wq);
 atomic_t mslab_nr_caches = ATOMIC_INIT(0);
 EXPORT_SYMBOL_IF_KUNIT(mslab_nr_caches);
 
@@ -77,6 +89,34 @@ static struct mslab_cache *find_cache(const char *name)
 		if (!strcmp(s->name, name))
 			return s;
 	return NULL;
+}
+
+static bool name_in_teardown(const char *name)
+{
+	struct mslab_cache *s;
+
+	lockdep_assert_held(&mslab_mutex);
+	list_for_each_entry(s, &caches_in_teardown, list)
+		if (!strcmp(s->name, name))
+			return true;
+	return false;
+}
+
+/*
+ * Take mslab_mutex once no cache called @name is being destroyed: its
+ * directories are gone and the name is free for sysfs.
+ */
+static void lock_name_free_of_teardown(const char *name)
+{
+	unsigned long seen;
+
+	mutex_lock(&mslab_mutex);
+	while (name_in_teardown(name)) {
+		seen = teardowns;
+		mutex_unlock(&mslab_mutex);
+		wait_event(teardown_wq, READ_ONCE(teardowns) != seen);
+		mutex_lock(&mslab_mutex);
+	}
 }
 
 /* Log why mslab_cache_create() refuses to create a cache. */
@@ -147,6 +187,7 @@ static int init_cache_nodes(struct mslab_cache *s)
 		spin_lock_init(&n->list_lock);
 		INIT_LIST_HEAD(&n->partial);
 		INIT_LIST_HEAD(&n->retired);
+		spin_lock_init(&n->all_lock);
 		INIT_LIST_HEAD(&n->all_slabs);
 		atomic_long_set(&n->nr_slabs, 0);
 		atomic_long_set(&n->total_objects, 0);
@@ -274,9 +315,11 @@ struct mslab_cache *mslab_cache_create_caller(const char *name,
 		goto out;
 	}
 
-	mutex_lock(&mslab_mutex);
+	lock_name_free_of_teardown(name);
 	if (find_cache(name)) {
-		create_error(name, "a cache of that name exists");
+		/* Ratelimited: a client may retry until the name is free. */
+		pr_err_ratelimited("mslab_cache_create: cache %s: a cache of that name exists\n",
+				   name);
 		s = ERR_PTR(-EEXIST);
 	} else {
 		s = create_cache(name, size, args, flags);
@@ -405,6 +448,50 @@ int mslab_shrink_nodes(struct mslab_cache *s)
 }
 
 /**
+ * mslab_shrink_empty() - free a cache's empty node partial slabs
+ * @s: the cache
+ * @max_pages: stop once this many pages are freed
+ *
+ * The shrinker's cheap step: only the slabs each node counts in nr_empty
+ * go, no CPU is disturbed and nothing is sorted (mslab_shrink_nodes()
+ * does all of that).
+ *
+ * Return: the pages freed.
+ */
+unsigned long mslab_shrink_empty(struct mslab_cache *s,
+				 unsigned long max_pages)
+{
+	unsigned long flags, freed = 0;
+	struct mslab_slab *slab, *t;
+	LIST_HEAD(discard);
+	int node;
+
+	for_each_node(node) {
+		struct mslab_node *n = s->node[node];
+
+		/* Racy peek: a stale 0 leaves them to the next scan. */
+		if (freed >= max_pages || !n || !data_race(n->nr_empty))
+			continue;
+		spin_lock_irqsave(&n->list_lock, flags);
+		list_for_each_entry_safe(slab, t, &n->partial, slab_list) {
+			if (freed >= max_pages || !n->nr_empty)
+				break;
+			/* A debug slab's count is exact under the lock too. */
+			if (!slab->empty_on_node || mslab_slab_inuse(slab))
+				continue;
+			mslab_remove_partial(n, slab);
+			list_add(&slab->slab_list, &discard);
+			freed += 1UL << slab->order;
+		}
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+	list_for_each_entry_safe(slab, t, &discard, slab_list)
+		mslab_discard_slab(s, slab);
+	return freed;
+}
+EXPORT_SYMBOL_IF_KUNIT(mslab_shrink_empty);
+
+/**
  * mslab_discard_all_slabs() - free every slab of a cache, in use or not
  * @s: a cache nobody can reach any more (its users are gone)
  *
@@ -420,13 +507,13 @@ void mslab_discard_all_slabs(struct mslab_cache *s)
 		struct mslab_node *n = s->node[node];
 
 		for (;;) {
-			spin_lock_irqsave(&n->list_lock, flags);
+			mslab_lock_all_slabs(n, &flags);
 			slab = list_first_entry_or_null(&n->all_slabs,
 							struct mslab_slab,
 							all_list);
 			if (slab && mslab_on_node_list(slab))
 				mslab_remove_partial(n, slab);
-			spin_unlock_irqrestore(&n->list_lock, flags);
+			mslab_unlock_all_slabs(n, flags);
 			if (!slab)
 				break;
 			mslab_discard_slab(s, slab);
@@ -449,10 +536,10 @@ unsigned long mslab_count_inuse(struct mslab_cache *s)
 	for_each_node(node) {
 		struct mslab_node *n = s->node[node];
 
-		spin_lock_irqsave(&n->list_lock, flags);
+		mslab_lock_all_slabs(n, &flags);
 		list_for_each_entry(slab, &n->all_slabs, all_list)
 			x += mslab_slab_inuse(slab);
-		spin_unlock_irqrestore(&n->list_lock, flags);
+		mslab_unlock_all_slabs(n, flags);
 	}
 	return x;
 }
@@ -517,8 +604,13 @@ void mslab_cache_destroy(struct mslab_cache *s)
 	if (!s)
 		return;
 
-	/* Pending mslab_kfree_rcu() frees may be objects of this cache. */
-	rcu_barrier();
+	/*
+	 * Pending mslab_kfree_rcu() frees may be objects of this cache.
+	 * Only when there are some: a barrier waits for a grace period, and
+	 * unloading mslab destroys every kmalloc cache.
+	 */
+	if (mslab_rcu_frees_pending())
+		rcu_barrier();
 
 	cpus_read_lock();
 	mutex_lock(&mslab_mutex);
@@ -542,7 +634,8 @@ void mslab_cache_destroy(struct mslab_cache *s)
 	 */
 	if (WARN_ON_ONCE(mslab_cache_nr_slabs(s)))
 		mslab_discard_all_slabs(s);
-	list_del(&s->list);
+	/* Its name stays taken until its directories are gone. */
+	list_move(&s->list, &caches_in_teardown);
 	atomic_dec(&mslab_nr_caches);
 	mutex_unlock(&mslab_mutex);
 	cpus_read_unlock();
@@ -550,8 +643,16 @@ void mslab_cache_destroy(struct mslab_cache *s)
 	/* A SLAB_TYPESAFE_BY_RCU cache's last slabs go after a grace period. */
 	if (s->flags & SLAB_TYPESAFE_BY_RCU)
 		rcu_barrier();
+	/* Waits for sysfs and debugfs readers, which may take mslab_mutex. */
+	mslab_sysfs_unlink(s);
+
+	mutex_lock(&mslab_mutex);
+	list_del(&s->list);
+	WRITE_ONCE(teardowns, teardowns + 1);
+	mutex_unlock(&mslab_mutex);
+	wake_up_all(&teardown_wq);
 	/* Frees @s once the last sysfs reader is gone. */
-	mslab_sysfs_remove(s);
+	mslab_sysfs_put(s);
 }
 EXPORT_SYMBOL_GPL(mslab_cache_destroy);
 

@@ -12,6 +12,8 @@
 #include <linux/cpuhotplug.h>
 #include <linux/workqueue.h>
 
+#include <kunit/visibility.h>
+
 #include "mslab.h"
 
 /* Take the current CPU's cpu slab away from it and deactivate it. */
@@ -66,6 +68,21 @@ void mslab_flush_cpu(struct mslab_cache *s, unsigned int cpu)
 		mslab_put_partials_list(s, partial);
 }
 
+/*
+ * The slab count of a CPU's partial chain, read without the CPU's lock as
+ * SLUB does. The head may leave the chain meanwhile, and the field shares
+ * its word with list links: an impossible value reads as 0.
+ */
+unsigned int mslab_chain_slabs_racy(struct mslab_slab *head)
+{
+	/* Racy by design: checked for sanity below. */
+	int slabs = data_race(READ_ONCE(head->slabs));
+
+	if (slabs < 0 || slabs > 2 * MSLAB_CPU_PARTIAL_LIMIT)
+		return 0;
+	return slabs;
+}
+
 struct mslab_flush_work {
 	struct work_struct work;
 	struct mslab_cache *s;
@@ -74,6 +91,8 @@ struct mslab_flush_work {
 
 /* Serialises users of mslab_flush_work. */
 static DEFINE_MUTEX(mslab_flush_lock);
+/* Flush work items queued, for the figures in debugfs stats. */
+atomic_long_t mslab_flush_works = ATOMIC_LONG_INIT(0);
 static DEFINE_PER_CPU(struct mslab_flush_work, mslab_flush_work);
 /* Per-CPU work items that flush a CPU's slabs on that CPU. */
 static struct workqueue_struct *mslab_flushwq;
@@ -120,6 +139,7 @@ static void flush_all_cpus_locked(struct mslab_cache *s, bool every_cpu)
 		sfw->skip = false;
 		sfw->s = s;
 		queue_work_on(cpu, mslab_flushwq, &sfw->work);
+		atomic_long_inc(&mslab_flush_works);
 	}
 	for_each_online_cpu(cpu) {
 		sfw = &per_cpu(mslab_flush_work, cpu);
@@ -150,6 +170,7 @@ void mslab_flush_all(struct mslab_cache *s, bool every_cpu)
 	mslab_barns_shrink(s);
 	flush_all_cpus_locked(s, every_cpu);
 }
+EXPORT_SYMBOL_IF_KUNIT(mslab_flush_all);
 
 /* === CPU hotplug ======================================================== */
 

@@ -735,6 +735,7 @@ static void *alloc_single(struct mslab_cache *s, struct mslab_node *n,
 	}
 	slab->freelist = next;
 	slab->inuse++;
+	mslab_note_in_use(n, slab);
 	trace(s, slab, object, true);
 	set_orig_size(s, l, object, orig_size);
 	init_object(s, l, object, SLUB_RED_ACTIVE);
@@ -1007,6 +1008,8 @@ void mslab_debug_free(struct mslab_cache *s, struct mslab_slab *slab,
 		} else if (discard) {
 			mslab_remove_partial(n, slab);
 			mslab_stat(s, FREE_REMOVE_PARTIAL);
+		} else if (!slab->inuse && slab->on_node_partial) {
+			mslab_note_empty(n, slab);
 		}
 	}
 	spin_unlock_irqrestore(&n->list_lock, flags);
@@ -1046,7 +1049,7 @@ static void validate_node(struct mslab_cache *s, struct mslab_node *n,
 	unsigned long flags, partial = 0;
 	struct mslab_slab *slab;
 
-	spin_lock_irqsave(&n->list_lock, flags);
+	mslab_lock_all_slabs(n, &flags);
 	list_for_each_entry(slab, &n->all_slabs, all_list) {
 		/*
 		 * Already reported, and no longer used; or a plain slab,
@@ -1061,7 +1064,7 @@ static void validate_node(struct mslab_cache *s, struct mslab_node *n,
 	if (partial != n->nr_partial && !mslab_count_kunit_error())
 		pr_err("cache %s: %lu partial slabs counted but counter=%lu\n",
 		       s->name, partial, n->nr_partial);
-	spin_unlock_irqrestore(&n->list_lock, flags);
+	mslab_unlock_all_slabs(n, flags);
 }
 
 /* Has the cache slabs of a debug layout, whether debugging is on or not? */
@@ -1072,7 +1075,7 @@ static bool has_debug_slabs(struct mslab_cache *s)
 	for (i = 1; i < MSLAB_NR_LAYOUTS; i++) {
 		struct mslab_layout *l = READ_ONCE(s->layouts[i]);
 
-		if (l && atomic_long_read(&l->nr_slabs))
+		if (l && mslab_layout_nr_slabs(s, l))
 			return true;
 	}
 	return false;
@@ -1088,28 +1091,39 @@ static bool has_debug_slabs(struct mslab_cache *s)
  * does. Plain slabs (allocated while debugging was off) have nothing to
  * check and are skipped.
  *
- * Context: process context; takes cpu_hotplug_lock and the node list_locks.
+ * Context: process context; takes cpu_hotplug_lock, mslab_mutex and the
+ * node list_locks.
  * Return: 0, -EINVAL for a cache with debugging off and no debug slab, or
  * -ENOMEM.
  */
 int mslab_validate_cache(struct mslab_cache *s)
 {
 	unsigned long *obj_map;
-	int node;
-
-	if (!mslab_cache_debug(s) && !has_debug_slabs(s))
-		return -EINVAL;
-	obj_map = bitmap_alloc(mslab_max_objects(s), GFP_KERNEL);
-	if (!obj_map)
-		return -ENOMEM;
+	int node, ret = 0;
 
 	cpus_read_lock();
+	/*
+	 * No layout is added while the map sized for every layout so far is
+	 * in use: a debug switch takes mslab_mutex to add one.
+	 */
+	mutex_lock(&mslab_mutex);
+	if (!mslab_cache_debug(s) && !has_debug_slabs(s)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	obj_map = bitmap_alloc(mslab_max_objects(s), GFP_KERNEL);
+	if (!obj_map) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	mslab_flush_all(s, false);
-	cpus_read_unlock();
 	for_each_node(node)
 		validate_node(s, s->node[node], obj_map);
 	bitmap_free(obj_map);
-	return 0;
+out:
+	mutex_unlock(&mslab_mutex);
+	cpus_read_unlock();
+	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(mslab_validate_cache);
 
@@ -1223,7 +1237,7 @@ void mslab_list_leaked_objects(struct mslab_cache *s, const char *where)
 	for_each_node(node) {
 		struct mslab_node *n = s->node[node];
 
-		spin_lock_irqsave(&n->list_lock, flags);
+		mslab_lock_all_slabs(n, &flags);
 		list_for_each_entry(slab, &n->all_slabs, all_list) {
 			const struct mslab_layout *l = slab->layout;
 
@@ -1241,7 +1255,7 @@ void mslab_list_leaked_objects(struct mslab_cache *s, const char *where)
 				print_tracking(l, p);
 			}
 		}
-		spin_unlock_irqrestore(&n->list_lock, flags);
+		mslab_unlock_all_slabs(n, flags);
 	}
 	bitmap_free(map);
 }

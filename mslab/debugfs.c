@@ -2,7 +2,8 @@
 /*
  * mslab debugfs interface: /sys/kernel/debug/mslab/.
  *
- *   stats          module-wide counters, one "name: value" per line
+ *   stats          module-wide counters, one "name: value" per line: pages,
+ *                  caches, and the work of CPU flushes and shrinker scans
  *   slabinfo       every cache in /proc/slabinfo's version 2.1 format
  *   fail_order     the next N slab allocations fail at the preferred order
  *   fail_slab      the next N slab allocations fail outright
@@ -34,8 +35,15 @@ EXPORT_SYMBOL_IF_KUNIT(mslab_debugfs_root);
 
 static int stats_show(struct seq_file *seq, void *v)
 {
-	seq_printf(seq, "pages: %ld\n", atomic_long_read(&mslab_pages_held));
+	seq_printf(seq, "pages: %ld\n", mslab_pages_held());
 	seq_printf(seq, "caches: %d\n", atomic_read(&mslab_nr_caches));
+	/* Work done so far by CPU flushes and the shrinker's scans. */
+	seq_printf(seq, "flush_works: %ld\n", atomic_long_read(&mslab_flush_works));
+	seq_printf(seq, "shrink_scans: %ld\n", atomic_long_read(&mslab_shrink_scans));
+	seq_printf(seq, "shrink_freed: %ld\n", atomic_long_read(&mslab_shrink_freed));
+	seq_printf(seq, "shrink_flushes: %ld\n",
+		   atomic_long_read(&mslab_shrink_flushes));
+	seq_printf(seq, "shrink_ns: %ld\n", atomic_long_read(&mslab_shrink_ns));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);

@@ -67,18 +67,22 @@ static unsigned int calc_slab_order(unsigned int size, unsigned int min_order,
  *
  * SLUB's rule: enough objects per slab for the machine's CPU count
  * (4 * (fls(cpus) + 1)), then the smallest order up to MSLAB_MAX_ORDER
- * wasting at most 1/16 of the slab, else 1/8, 1/4, 1/2.
+ * wasting at most 1/16 of the slab, else 1/8, 1/4, 1/2. A stride larger
+ * than a slab of MSLAB_MAX_ORDER (a 32 KiB object with debug metadata)
+ * gets the order of one object, as SLUB's calculate_order() gives it.
  *
- * Return: the order, or -E2BIG when one object does not fit a slab of
- * MSLAB_MAX_ORDER.
+ * Return: the order, or -E2BIG when one object does not fit a block of
+ * the buddy allocator (MAX_PAGE_ORDER).
  */
 int mslab_calculate_order(unsigned int size)
 {
 	unsigned int nr_cpus, min_objects, max_objects, min_order, order;
 	unsigned int fraction;
 
-	if (get_order(size) > MSLAB_MAX_ORDER)
+	if (get_order(size) > MAX_PAGE_ORDER)
 		return -E2BIG;
+	if (get_order(size) > MSLAB_MAX_ORDER)
+		return get_order(size);
 	/* As SLUB: present CPUs, unless the arch reports only one so far. */
 	nr_cpus = num_present_cpus();
 	if (nr_cpus <= 1)
@@ -223,7 +227,7 @@ int mslab_calculate_layout(struct mslab_cache *s, struct mslab_layout *l,
 	l->min = mslab_oo_make(get_order(stride), stride);
 	l->random = s->plain.random;
 	l->random_seq = NULL;
-	atomic_long_set(&l->nr_slabs, 0);
+	l->index = mslab_layout_index(debug);
 	return 0;
 }
 

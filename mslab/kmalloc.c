@@ -96,8 +96,19 @@ static struct mslab_cache *kmalloc_cache(size_t size, gfp_t flags)
 	return kmalloc_kind_caches[kind][index];
 }
 
-/* Pages held by large kmalloc allocations. */
-atomic_long_t mslab_large_pages = ATOMIC_LONG_INIT(0);
+/* Pages held by large kmalloc allocations, per CPU as mslab_pages_held(). */
+static DEFINE_PER_CPU(long, large_pages);
+
+/* Pages held by large kmalloc allocations: the sum of the CPUs' counts. */
+long mslab_large_pages(void)
+{
+	long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu(large_pages, cpu));
+	return sum;
+}
 EXPORT_SYMBOL_IF_KUNIT(mslab_large_pages);
 
 /* What a large allocation's head page private field points to. */
@@ -149,8 +160,8 @@ static void *kmalloc_large(size_t size, gfp_t flags, int node)
 	if (!page)
 		return NULL;
 	set_page_private(page, (unsigned long)mslab_large_marker);
-	atomic_long_add(1L << order, &mslab_large_pages);
-	atomic_long_add(1L << order, &mslab_pages_held);
+	this_cpu_add(large_pages, 1L << order);
+	mslab_pages_held_add(1L << order);
 	/* Counted as SUnreclaim, as the kernel counts its large kmallocs. */
 	mslab_account_slab_pages(page, order, false, 1);
 	return page_address(page);
@@ -160,8 +171,8 @@ static void kfree_large(struct page *page)
 {
 	unsigned int order = compound_order(page);
 
-	atomic_long_sub(1L << order, &mslab_large_pages);
-	atomic_long_sub(1L << order, &mslab_pages_held);
+	this_cpu_sub(large_pages, 1L << order);
+	mslab_pages_held_add(-(1L << order));
 	mslab_account_slab_pages(page, order, false, -1);
 	set_page_private(page, 0);
 	__free_pages(page, order);
@@ -639,9 +650,29 @@ static void *allocation_start(void *x)
 	return page_address(compound_head(virt_to_page(x)));
 }
 
+/*
+ * Frees queued by mslab_kfree_call_rcu() and mslab_kfree_rcu_mightsleep()
+ * and not yet done, counted on the CPU that queues and the CPU that runs
+ * the callback: the sum is never below the truth. mslab_cache_destroy()
+ * waits for a grace period's callbacks only when it is not 0.
+ */
+static DEFINE_PER_CPU(long, rcu_frees_pending);
+
+/* Are frees queued behind a grace period (a barrier would wait for them)? */
+bool mslab_rcu_frees_pending(void)
+{
+	long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu(rcu_frees_pending, cpu));
+	return sum != 0;
+}
+
 static void kfree_rcu_cb(struct rcu_head *head)
 {
 	kfree_addr(allocation_start(head), _RET_IP_);
+	this_cpu_dec(rcu_frees_pending);
 }
 
 /**
@@ -654,20 +685,52 @@ static void kfree_rcu_cb(struct rcu_head *head)
  */
 void mslab_kfree_call_rcu(struct rcu_head *head)
 {
+	this_cpu_inc(rcu_frees_pending);
 	call_rcu(head, kfree_rcu_cb);
 }
 EXPORT_SYMBOL_GPL(mslab_kfree_call_rcu);
 
+/* A free of mslab_kfree_rcu_mightsleep(): the memory has no rcu_head. */
+struct deferred_free {
+	struct rcu_head rcu;
+	const void *p;
+};
+
+static void deferred_free_cb(struct rcu_head *head)
+{
+	struct deferred_free *d = container_of(head, struct deferred_free, rcu);
+
+	mslab_kfree(d->p);
+	kfree(d);
+	this_cpu_dec(rcu_frees_pending);
+}
+
 /**
- * mslab_kfree_rcu_mightsleep() - wait for a grace period, then free
+ * mslab_kfree_rcu_mightsleep() - free after an RCU grace period
  * @p: memory from mslab_kmalloc() or an mslab cache, or NULL
  *
- * Context: process context; sleeps.
+ * As kvfree_rcu_mightsleep(): the free is queued behind a grace period
+ * with a small record from the kernel's kmalloc, and the call returns at
+ * once; only when that record cannot be had without sleeping does it wait
+ * for a grace period itself, then free. mslab_cache_destroy() and module
+ * unload wait for the queued frees.
+ *
+ * Context: process context; may sleep.
  */
 void mslab_kfree_rcu_mightsleep(const void *p)
 {
+	struct deferred_free *d;
+
+	might_sleep();
 	if (ZERO_OR_NULL_PTR(p))
 		return;
+	d = kmalloc(sizeof(*d), GFP_NOWAIT | __GFP_NOWARN);
+	if (likely(d)) {
+		d->p = p;
+		this_cpu_inc(rcu_frees_pending);
+		call_rcu(&d->rcu, deferred_free_cb);
+		return;
+	}
 	synchronize_rcu();
 	mslab_kfree(p);
 }

@@ -262,7 +262,7 @@ int mslab_layouts_show(struct mslab_cache *s, char *buf)
 
 		if (!l)
 			continue;
-		slabs = atomic_long_read(&l->nr_slabs);
+		slabs = mslab_layout_nr_slabs(s, l);
 		if (!slabs && l != cur)
 			continue;
 		len += sysfs_emit_at(buf, len,

@@ -76,7 +76,7 @@ static void __exit mslab_exit(void)
 	mslab_cpu_exit();
 	mslab_memcg_exit();
 	mslab_slab_exit();
-	pages = atomic_long_read(&mslab_pages_held);
+	pages = mslab_pages_held();
 	if (pages)
 		pr_err("unload: %ld pages still accounted as held\n", pages);
 	pr_info("unloaded\n");

@@ -28,6 +28,7 @@
 #include <linux/spinlock.h>
 #include <linux/swab.h>
 #include <linux/types.h>
+#include <linux/uaccess.h>
 
 #include <linux/mslab.h>
 
@@ -169,6 +170,8 @@ struct mslab_slab {
 	struct list_head all_list;
 	/* Set and cleared under mslab_node.list_lock (SLUB's PG_workingset). */
 	bool on_node_partial;
+	/* On the node partial list with no object in use: in its nr_empty. */
+	bool empty_on_node;
 	/*
 	 * On mslab_node.retired rather than partial: its layout is not the
 	 * cache's current one. Under mslab_node.list_lock.
@@ -289,22 +292,40 @@ struct mslab_barn {
 	unsigned int nr_empty;
 };
 
+/*
+ * Layouts of a cache: one per combination of F, Z, P, U and T (see
+ * mslab_layout_index()).
+ */
+#define MSLAB_NR_LAYOUTS	32
+
 /* The per-NUMA-node state of a cache. */
 struct mslab_node {
-	/* Protects both slab lists and their counts, all_slabs, list links. */
+	/* Protects both slab lists and their counts, list links. */
 	spinlock_t list_lock;
-	/* Number of slabs on @partial. */
+	/* Number of slabs on @partial, and of those with no object in use. */
 	unsigned long nr_partial;
+	unsigned long nr_empty;
 	/* Partial slabs, not owned by any CPU, all of the current layout. */
 	struct list_head partial;
 	/* Slabs with free objects of other layouts, and their number. */
 	struct list_head retired;
 	unsigned long nr_retired;
-	/* Every slab of this node, whatever its state. */
+	/*
+	 * Every slab of this node, whatever its state, under all_lock (which
+	 * nests inside list_lock): new and freed slabs take only all_lock,
+	 * not the lock of the partial lists; walkers take both
+	 * (mslab_lock_all_slabs()), so debug slabs hold still.
+	 */
+	spinlock_t all_lock;
 	struct list_head all_slabs;
-	/* Slabs and their object capacity; read without the lock. */
+	/*
+	 * Slabs, their object capacity, and the slabs of each layout (by
+	 * struct mslab_layout.index); read without the lock. Per node, not
+	 * per cache or per layout: every new and freed slab writes them.
+	 */
 	atomic_long_t nr_slabs;
 	atomic_long_t total_objects;
+	atomic_long_t layout_slabs[MSLAB_NR_LAYOUTS];
 	/* Full and empty sheaves, for caches with sheaves. */
 	struct mslab_barn barn;
 };
@@ -390,12 +411,13 @@ struct mslab_layout {
 	/* Preferred and fallback (smallest) order/objects. */
 	struct mslab_oo oo;
 	struct mslab_oo min;
-	/* Slabs with this layout now. */
-	atomic_long_t nr_slabs;
+	/*
+	 * Its place in the cache's layouts[] and in the nodes' layout_slabs
+	 * (mslab_layout_nr_slabs()). The layout holds nothing written after
+	 * creation: the plain one sits among the fields the fast paths read.
+	 */
+	unsigned int index;
 };
-
-/* One per combination of F, Z, P, U and T: see mslab_layout_index(). */
-#define MSLAB_NR_LAYOUTS	32
 
 /*
  * A cache. Its plain layout is computed once by mslab_cache_create() and
@@ -437,7 +459,11 @@ struct mslab_cache {
 	/* Object alignment. */
 	unsigned int align;
 	const char *name;
-	/* On mslab_caches, under mslab_mutex. */
+	/*
+	 * On mslab_caches, under mslab_mutex; on cache.c's
+	 * caches_in_teardown while mslab_cache_destroy() removes its
+	 * directories.
+	 */
 	struct list_head list;
 	/* /sys/kernel/mslab/<name>; frees this structure on release. */
 	struct kobject kobj;
@@ -486,8 +512,9 @@ unsigned long mslab_stat_sum(struct mslab_cache *s, enum mslab_stat_item si);
 extern struct mutex mslab_mutex;
 extern struct list_head mslab_caches;
 
-/* Pages held by mslab, over all caches. */
-extern atomic_long_t mslab_pages_held;
+/* Pages held by mslab, over all caches (slab.c; per-CPU counts). */
+long mslab_pages_held(void);
+void mslab_pages_held_add(long nr);
 /* Caches in existence, leaked ones included. */
 extern atomic_t mslab_nr_caches;
 
@@ -554,6 +581,8 @@ void mslab_free_bulk(struct mslab_cache *s, size_t size, void **p,
 /* cpu.c: flushing CPUs' slabs, CPU hotplug */
 void mslab_flush_all(struct mslab_cache *s, bool every_cpu);
 void mslab_flush_cpu(struct mslab_cache *s, unsigned int cpu);
+unsigned int mslab_chain_slabs_racy(struct mslab_slab *head);
+extern atomic_long_t mslab_flush_works;
 int mslab_cpu_init(void);
 void mslab_cpu_exit(void);
 
@@ -573,6 +602,19 @@ static inline unsigned int mslab_layout_index(slab_flags_t flags)
 	       (flags & SLAB_POISON ? 4 : 0) |
 	       (flags & SLAB_STORE_USER ? 8 : 0) |
 	       (flags & SLAB_TRACE ? 16 : 0);
+}
+
+/* Slabs of layout @l in cache @s now, over every node. */
+static inline long mslab_layout_nr_slabs(struct mslab_cache *s,
+					 const struct mslab_layout *l)
+{
+	long nr = 0;
+	int node;
+
+	for_each_node(node)
+		if (s->node[node])
+			nr += atomic_long_read(&s->node[node]->layout_slabs[l->index]);
+	return nr;
 }
 
 int mslab_layouts_init(struct mslab_cache *s);
@@ -614,6 +656,8 @@ struct mslab_cache *mslab_cache_create_caller(const char *name,
 					      unsigned long caller);
 int mslab_shrink_nodes(struct mslab_cache *s);
 void mslab_discard_all_slabs(struct mslab_cache *s);
+unsigned long mslab_shrink_empty(struct mslab_cache *s,
+				 unsigned long max_pages);
 
 /* owners.c: the modules that create caches */
 void mslab_record_owner(struct mslab_cache *s, unsigned long caller);
@@ -799,7 +843,8 @@ void mslab_list_leaked_objects(struct mslab_cache *s, const char *where);
 
 /* kmalloc.c */
 extern struct mslab_cache *mslab_kmalloc_caches[];
-extern atomic_long_t mslab_large_pages;
+long mslab_large_pages(void);
+bool mslab_rcu_frees_pending(void);
 unsigned int mslab_kmalloc_index(size_t size);
 int mslab_kmalloc_init(void);
 void mslab_kmalloc_exit(void);
@@ -812,6 +857,10 @@ int mslab_memcg_init(void);
 void mslab_memcg_exit(void);
 
 /* shrinker.c */
+extern atomic_long_t mslab_shrink_scans;
+extern atomic_long_t mslab_shrink_freed;
+extern atomic_long_t mslab_shrink_flushes;
+extern atomic_long_t mslab_shrink_ns;
 int mslab_shrinker_init(void);
 void mslab_shrinker_exit(void);
 
@@ -820,6 +869,8 @@ int mslab_sysfs_init(void);
 void mslab_sysfs_exit(void);
 int mslab_sysfs_add(struct mslab_cache *s);
 void mslab_sysfs_remove(struct mslab_cache *s);
+void mslab_sysfs_unlink(struct mslab_cache *s);
+void mslab_sysfs_put(struct mslab_cache *s);
 
 /* debugfs.c */
 void mslab_debugfs_init(void);
@@ -928,6 +979,30 @@ static inline void *mslab_get_freepointer(const struct mslab_layout *l,
 	return (void *)v;
 }
 
+/*
+ * SLUB's get_freepointer_safe(), for the lockless allocation fast path:
+ * between its read of the cpu freelist and this read, another task on the
+ * CPU may allocate @object, free it, and its slab may go back to the page
+ * allocator. The value read is then garbage and the cmpxchg on the tid
+ * fails, but with debug_pagealloc the page is unmapped and a plain load
+ * would fault: read it without faulting. (A debug_pagealloc_enabled_static()
+ * key, so free otherwise.)
+ */
+static inline void *mslab_get_freepointer_safe(const struct mslab_layout *l,
+					       void *object)
+{
+	void **ptr_addr = object + l->offset;
+	unsigned long v;
+
+	if (!debug_pagealloc_enabled_static())
+		return mslab_get_freepointer(l, object);
+	if (copy_from_kernel_nofault(&v, ptr_addr, sizeof(v)))
+		return NULL;	/* Unmapped: the cmpxchg is bound to fail. */
+	if (l->random)
+		v ^= mslab_freeptr_key(l, ptr_addr);
+	return (void *)v;
+}
+
 /* SLUB's set_freepointer(). */
 static inline void mslab_set_freepointer(const struct mslab_layout *l,
 					 void *object, void *fp)
@@ -1022,6 +1097,54 @@ static inline unsigned long mslab_next_tid(unsigned long tid)
 	return tid + MSLAB_TID_STEP;
 }
 
+/* A snapshot of a slab's freelist and counters, for building an update. */
+struct mslab_slab_state {
+	void *freelist;
+	union {
+		unsigned long counters;
+		struct {
+			unsigned int inuse:16;
+			unsigned int objects:15;
+			unsigned int frozen:1;
+		};
+	};
+};
+
+/*
+ * A slab's inuse, read without a lock: an upper bound when the slab is not
+ * frozen, as frees by other CPUs may lower it at any time.
+ */
+static inline unsigned int mslab_slab_inuse(const struct mslab_slab *slab)
+{
+	struct mslab_slab_state st;
+
+	st.counters = READ_ONCE(slab->counters);
+	return st.inuse;
+}
+
+/*
+ * A slab on the node partial list has no object in use: count it for the
+ * shrinker (mslab_shrink_empty()). Under list_lock.
+ */
+static inline void mslab_note_empty(struct mslab_node *n,
+				    struct mslab_slab *slab)
+{
+	if (!slab->empty_on_node) {
+		slab->empty_on_node = true;
+		n->nr_empty++;
+	}
+}
+
+/* It has objects in use again (a debug slab allocates on the list). */
+static inline void mslab_note_in_use(struct mslab_node *n,
+				     struct mslab_slab *slab)
+{
+	if (slab->empty_on_node) {
+		slab->empty_on_node = false;
+		n->nr_empty--;
+	}
+}
+
 /*
  * Put a slab with free objects on its node's partial list, or on the
  * retired list when its layout is no longer the cache's current one. Under
@@ -1046,6 +1169,9 @@ static inline void mslab_add_partial(struct mslab_cache *s,
 	else
 		list_add(&slab->slab_list, &n->partial);
 	slab->on_node_partial = true;
+	/* No free makes it empty without list_lock: it stays as it is. */
+	if (!mslab_slab_inuse(slab))
+		mslab_note_empty(n, slab);
 }
 
 /*
@@ -1074,37 +1200,30 @@ static inline void mslab_remove_partial(struct mslab_node *n,
 	}
 	slab->on_node_partial = false;
 	n->nr_partial--;
+	mslab_note_in_use(n, slab);
+}
+
+/* Take a node's list_lock and all_lock, interrupts off, to walk all_slabs. */
+static inline void mslab_lock_all_slabs(struct mslab_node *n,
+					unsigned long *flags)
+	__acquires(&n->list_lock) __acquires(&n->all_lock)
+{
+	spin_lock_irqsave(&n->list_lock, *flags);
+	spin_lock(&n->all_lock);
+}
+
+static inline void mslab_unlock_all_slabs(struct mslab_node *n,
+					  unsigned long flags)
+	__releases(&n->all_lock) __releases(&n->list_lock)
+{
+	spin_unlock(&n->all_lock);
+	spin_unlock_irqrestore(&n->list_lock, flags);
 }
 
 /* Is the slab on one of its node's lists (under list_lock)? */
 static inline bool mslab_on_node_list(const struct mslab_slab *slab)
 {
 	return slab->on_node_partial || slab->retired;
-}
-
-/* A snapshot of a slab's freelist and counters, for building an update. */
-struct mslab_slab_state {
-	void *freelist;
-	union {
-		unsigned long counters;
-		struct {
-			unsigned int inuse:16;
-			unsigned int objects:15;
-			unsigned int frozen:1;
-		};
-	};
-};
-
-/*
- * A slab's inuse, read without a lock: an upper bound when the slab is not
- * frozen, as frees by other CPUs may lower it at any time.
- */
-static inline unsigned int mslab_slab_inuse(const struct mslab_slab *slab)
-{
-	struct mslab_slab_state st;
-
-	st.counters = READ_ONCE(slab->counters);
-	return st.inuse;
 }
 
 static inline int mslab_slab_nid(const struct mslab_slab *slab)

@@ -2,9 +2,22 @@
 /*
  * mslab under memory pressure: a shrinker, so the kernel's reclaim (kswapd,
  * direct reclaim, drop_caches) can take back the memory mslab holds but
- * does not use: every CPU's cached slabs and every empty slab, as
- * mslab_cache_shrink() does for one cache. SLUB has no such shrinker; its
- * per-CPU and empty slabs wait for kmem_cache_shrink() or new allocations.
+ * does not use. SLUB has no such shrinker; its per-CPU and empty slabs
+ * wait for kmem_cache_shrink() or new allocations.
+ *
+ * count_objects() reports, in pages, what a scan can free:
+ *   - the empty slabs on the node partial lists, counted exactly in each
+ *     node's nr_empty (kept up to date under list_lock);
+ *   - the slabs the CPUs hold (cpu slabs and partial chains, read without
+ *     their locks as sysfs does): a flush frees those of them that are
+ *     empty, so this part is an upper bound.
+ * scan_objects() frees in proportion to nr_to_scan, cheapest first:
+ *   1. empty node partial slabs, cache after cache, touching no CPU;
+ *   2. only if that freed less than asked, a cache at a time: flush its
+ *      CPUs (a work item on each CPU that holds something), then free
+ *      what became empty.
+ * The next scan starts at the cache where the last one stopped, so a long
+ * list of caches is worked through in turn, not always from its head.
  *
  * Reclaim can run inside any allocation, including one made with
  * cpu_hotplug_lock or mslab_mutex held, so the scan only trylocks both and
@@ -14,17 +27,39 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpu.h>
+#include <linux/ktime.h>
 #include <linux/shrinker.h>
 
 #include "mslab.h"
 
 static struct shrinker *mslab_shrinker;
 
-/* Pages in slabs of @s that a flush and shrink may free: an estimate. */
-static unsigned long reclaimable_pages(struct mslab_cache *s)
+/* What the scans did, for debugfs stats. */
+atomic_long_t mslab_shrink_scans = ATOMIC_LONG_INIT(0);
+atomic_long_t mslab_shrink_freed = ATOMIC_LONG_INIT(0);
+atomic_long_t mslab_shrink_flushes = ATOMIC_LONG_INIT(0);
+atomic_long_t mslab_shrink_ns = ATOMIC_LONG_INIT(0);
+
+/* Pages of the cache's empty node partial slabs: step 1 frees them. */
+static unsigned long empty_pages(struct mslab_cache *s)
 {
 	unsigned long slabs = 0;
-	int cpu, node;
+	int node;
+
+	for_each_node(node) {
+		struct mslab_node *n = s->node[node];
+
+		if (n)	/* Racy peek: an estimate is all reclaim needs. */
+			slabs += data_race(n->nr_empty);
+	}
+	return slabs << mslab_oo_order(READ_ONCE(s->layout)->oo);
+}
+
+/* Pages of the slabs the CPUs hold: step 2 frees the empty ones. */
+static unsigned long cpu_held_pages(struct mslab_cache *s)
+{
+	unsigned long slabs = 0;
+	int cpu;
 
 	/* Descriptors are SLAB_TYPESAFE_BY_RCU: safe to read if stale. */
 	rcu_read_lock();
@@ -32,17 +67,21 @@ static unsigned long reclaimable_pages(struct mslab_cache *s)
 		struct mslab_cpu *c = per_cpu_ptr(s->cpu_slab, cpu);
 		struct mslab_slab *partial = READ_ONCE(c->partial);
 
+		/* Racy: a CPU may install or drop one meanwhile. */
+		if (data_race(READ_ONCE(c->slab)))
+			slabs++;
 		if (partial)
-			slabs += READ_ONCE(partial->slabs);
+			slabs += mslab_chain_slabs_racy(partial);
 	}
 	rcu_read_unlock();
-	for_each_node(node) {
-		struct mslab_node *n = s->node[node];
+	return slabs << mslab_oo_order(s->plain.oo);
+}
 
-		if (n)	/* An estimate is all count_objects() needs. */
-			slabs += data_race(n->nr_partial); /* racy peek */
-	}
-	return slabs << mslab_oo_order(READ_ONCE(s->layout)->oo);
+/* Do the CPUs hold anything of @s that a flush could give back? */
+static bool cpus_hold_slabs(struct mslab_cache *s)
+{
+	/* Objects in sheaves keep their slabs in use: no cheap look. */
+	return s->sheaf_capacity || cpu_held_pages(s);
 }
 
 static unsigned long mslab_shrink_count(struct shrinker *shrink,
@@ -54,7 +93,7 @@ static unsigned long mslab_shrink_count(struct shrinker *shrink,
 	if (!mutex_trylock(&mslab_mutex))
 		return 0;
 	list_for_each_entry(s, &mslab_caches, list)
-		pages += reclaimable_pages(s);
+		pages += empty_pages(s) + cpu_held_pages(s);
 	mutex_unlock(&mslab_mutex);
 	return pages ?: SHRINK_EMPTY;
 }
@@ -62,9 +101,9 @@ static unsigned long mslab_shrink_count(struct shrinker *shrink,
 static unsigned long mslab_shrink_scan(struct shrinker *shrink,
 				       struct shrink_control *sc)
 {
-	long before = atomic_long_read(&mslab_pages_held);
-	struct mslab_cache *s;
-	long freed;
+	unsigned long want = sc->nr_to_scan, freed = 0;
+	struct mslab_cache *s, *stop = NULL;
+	u64 start = ktime_get_ns();
 
 	if (!cpus_read_trylock())
 		return SHRINK_STOP;
@@ -73,15 +112,35 @@ static unsigned long mslab_shrink_scan(struct shrinker *shrink,
 		return SHRINK_STOP;
 	}
 	list_for_each_entry(s, &mslab_caches, list) {
-		mslab_flush_all(s, false);
-		mslab_shrink_nodes(s);
+		freed += mslab_shrink_empty(s, want - freed);
+		if (freed >= want) {
+			stop = s;
+			break;
+		}
 	}
+	if (!stop) {
+		list_for_each_entry(s, &mslab_caches, list) {
+			if (!cpus_hold_slabs(s))
+				continue;
+			mslab_flush_all(s, false);
+			atomic_long_inc(&mslab_shrink_flushes);
+			freed += mslab_shrink_empty(s, want - freed);
+			if (freed >= want) {
+				stop = s;
+				break;
+			}
+		}
+	}
+	/* The next scan starts here. */
+	if (stop)
+		list_rotate_to_front(&stop->list, &mslab_caches);
 	mutex_unlock(&mslab_mutex);
 	cpus_read_unlock();
 
-	/* SLAB_TYPESAFE_BY_RCU caches' pages come back after a grace period. */
-	freed = before - atomic_long_read(&mslab_pages_held);
-	return freed > 0 ? freed : 0;
+	atomic_long_inc(&mslab_shrink_scans);
+	atomic_long_add(freed, &mslab_shrink_freed);
+	atomic_long_add(ktime_get_ns() - start, &mslab_shrink_ns);
+	return freed;
 }
 
 int mslab_shrinker_init(void)

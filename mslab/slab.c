@@ -26,8 +26,38 @@
 /* Descriptors come from a kernel cache: mslab cannot allocate its own. */
 static struct kmem_cache *mslab_slab_desc_cache;
 
-atomic_long_t mslab_pages_held = ATOMIC_LONG_INIT(0);
+/*
+ * Pages mslab holds, slabs and large kmallocs: a count per CPU, added to
+ * on the CPU that allocates or frees, summed by mslab_pages_held(). A
+ * global atomic would be a cache line every CPU writes on every new and
+ * freed slab.
+ */
+static DEFINE_PER_CPU(long, pages_held);
+
+void mslab_pages_held_add(long nr)
+{
+	this_cpu_add(pages_held, nr);
+}
+
+/**
+ * mslab_pages_held() - pages mslab holds, over all caches
+ *
+ * Exact once allocations stop; meanwhile a sum of each CPU's count in
+ * turn, which readers (debugfs stats, the shrinker) only need roughly.
+ *
+ * Return: the number of pages.
+ */
+long mslab_pages_held(void)
+{
+	long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu(pages_held, cpu));
+	return sum;
+}
 EXPORT_SYMBOL_IF_KUNIT(mslab_pages_held);
+
 atomic_t mslab_fail_order = ATOMIC_INIT(0);
 EXPORT_SYMBOL_IF_KUNIT(mslab_fail_order);
 atomic_t mslab_fail_slab = ATOMIC_INIT(0);
@@ -232,13 +262,13 @@ struct mslab_slab *mslab_new_slab(struct mslab_cache *s,
 	set_page_private(page, (unsigned long)slab);
 
 	n = s->node[slab->node];
-	spin_lock_irqsave(&n->list_lock, irqflags);
+	spin_lock_irqsave(&n->all_lock, irqflags);
 	list_add(&slab->all_list, &n->all_slabs);
-	spin_unlock_irqrestore(&n->list_lock, irqflags);
+	spin_unlock_irqrestore(&n->all_lock, irqflags);
 	atomic_long_inc(&n->nr_slabs);
-	atomic_long_inc(&l->nr_slabs);
+	atomic_long_inc(&n->layout_slabs[l->index]);
 	atomic_long_add(slab->objects, &n->total_objects);
-	atomic_long_add(1L << slab->order, &mslab_pages_held);
+	mslab_pages_held_add(1L << slab->order);
 	mslab_account_slab_pages(page, slab->order,
 				 s->flags & SLAB_RECLAIM_ACCOUNT, 1);
 	mslab_stat(s, ALLOC_SLAB);
@@ -251,7 +281,7 @@ static void free_slab(struct mslab_slab *slab)
 {
 	struct page *page = slab->page;
 
-	atomic_long_sub(1L << slab->order, &mslab_pages_held);
+	mslab_pages_held_add(-(1L << slab->order));
 	mslab_account_slab_pages(page, slab->order,
 				 slab->cache->flags & SLAB_RECLAIM_ACCOUNT, -1);
 	set_page_private(page, 0);
@@ -281,11 +311,11 @@ void mslab_discard_slab(struct mslab_cache *s, struct mslab_slab *slab)
 	struct mslab_node *n = s->node[slab->node];
 	unsigned long flags;
 
-	spin_lock_irqsave(&n->list_lock, flags);
+	spin_lock_irqsave(&n->all_lock, flags);
 	list_del(&slab->all_list);
-	spin_unlock_irqrestore(&n->list_lock, flags);
+	spin_unlock_irqrestore(&n->all_lock, flags);
 	atomic_long_dec(&n->nr_slabs);
-	atomic_long_dec(&slab->layout->nr_slabs);
+	atomic_long_dec(&n->layout_slabs[slab->layout->index]);
 	atomic_long_sub(slab->objects, &n->total_objects);
 	mslab_stat(s, FREE_SLAB);
 
@@ -301,12 +331,15 @@ int mslab_slab_init(void)
 	/*
 	 * Type-stable under RCU: sysfs and debugfs readers look at other
 	 * CPUs' slabs without their locks, and a descriptor freed meanwhile
-	 * must still read as a descriptor.
+	 * must still read as a descriptor. Cache-line aligned: remote frees
+	 * cmpxchg a slab's freelist and counters, and two descriptors on one
+	 * line would make frees to unrelated slabs contend.
 	 */
 	mslab_slab_desc_cache = kmem_cache_create("mslab_slab",
 						  sizeof(struct mslab_slab),
 						  sizeof(union mslab_freelist_aba),
-						  SLAB_TYPESAFE_BY_RCU, NULL);
+						  SLAB_TYPESAFE_BY_RCU |
+						  SLAB_HWCACHE_ALIGN, NULL);
 	if (!mslab_slab_desc_cache) {
 		pr_err("cannot create the slab descriptor cache\n");
 		return -ENOMEM;

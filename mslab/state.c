@@ -132,7 +132,7 @@ static int snapshot_node(struct mslab_state *st, struct mslab_node *n,
 	ns->inuse = 0;
 	ns->nr_partial = 0;
 
-	spin_lock_irqsave(&n->list_lock, flags);
+	mslab_lock_all_slabs(n, &flags);
 	list_for_each_entry(slab, &n->all_slabs, all_list) {
 		struct mslab_slab_fill f;
 
@@ -151,7 +151,7 @@ static int snapshot_node(struct mslab_state *st, struct mslab_node *n,
 	if (ns->nr_partial > ns->room)
 		ret = -EAGAIN;
 	ns->nr_retired = n->nr_retired;
-	spin_unlock_irqrestore(&n->list_lock, flags);
+	mslab_unlock_all_slabs(n, flags);
 	return ret;
 }
 

@@ -279,21 +279,6 @@ MSLAB_ATTR(validate);
 #define SO_OBJECTS	BIT(3)	/* objects in use, not slabs */
 #define SO_TOTAL	BIT(4)	/* object capacity, not slabs */
 
-/*
- * The slab count of a CPU's partial chain, read without the CPU's lock as
- * SLUB does. The head may leave the chain meanwhile, and the field shares
- * its word with list links: an impossible value reads as 0.
- */
-static unsigned int chain_slabs_racy(struct mslab_slab *head)
-{
-	/* Racy by design: checked for sanity below. */
-	int slabs = data_race(READ_ONCE(head->slabs));
-
-	if (slabs < 0 || slabs > 2 * MSLAB_CPU_PARTIAL_LIMIT)
-		return 0;
-	return slabs;
-}
-
 /* Count other CPUs' slabs without their locks, as SLUB does. */
 static void count_cpu_slabs(struct mslab_cache *s, unsigned long flags,
 			    unsigned long *nodes)
@@ -317,7 +302,7 @@ static void count_cpu_slabs(struct mslab_cache *s, unsigned long flags,
 		}
 		slab = READ_ONCE(c->partial);
 		if (slab && !(flags & (SO_TOTAL | SO_OBJECTS)))
-			nodes[READ_ONCE(slab->node)] += chain_slabs_racy(slab);
+			nodes[READ_ONCE(slab->node)] += mslab_chain_slabs_racy(slab);
 	}
 	rcu_read_unlock();
 }
@@ -393,7 +378,7 @@ static ssize_t slabs_cpu_partial_show(struct mslab_cache *s, char *buf)
 
 		slab = READ_ONCE(per_cpu_ptr(s->cpu_slab, cpu)->partial);
 		if (slab)
-			slabs[cpu] = chain_slabs_racy(slab);
+			slabs[cpu] = mslab_chain_slabs_racy(slab);
 	}
 	rcu_read_unlock();
 	len = mslab_emit_cpu_partial(buf, mslab_oo_objects(s->plain.oo), slabs,
@@ -617,18 +602,40 @@ int mslab_sysfs_add(struct mslab_cache *s)
 }
 
 /**
+ * mslab_sysfs_unlink() - remove a cache's sysfs and debugfs directories
+ * @s: the cache
+ *
+ * Waits for the readers and writers of their files; the name is free for
+ * another cache once this returns. Call mslab_sysfs_put() after.
+ *
+ * Context: process context; may sleep; not under mslab_mutex, which the
+ * files' handlers take.
+ */
+void mslab_sysfs_unlink(struct mslab_cache *s)
+{
+	mslab_debugfs_remove(s);
+	kobject_del(&s->kobj);
+}
+
+/**
+ * mslab_sysfs_put() - drop mslab's reference to a cache
+ * @s: the cache; freed once no sysfs reader holds it
+ */
+void mslab_sysfs_put(struct mslab_cache *s)
+{
+	kobject_put(&s->kobj);
+}
+
+/**
  * mslab_sysfs_remove() - unpublish a cache and drop mslab's reference
  * @s: the cache; freed once no sysfs reader holds it
- *
- * Removes the cache's debugfs directory first, waiting for its readers.
  *
  * Context: process context; may sleep.
  */
 void mslab_sysfs_remove(struct mslab_cache *s)
 {
-	mslab_debugfs_remove(s);
-	kobject_del(&s->kobj);
-	kobject_put(&s->kobj);
+	mslab_sysfs_unlink(s);
+	mslab_sysfs_put(s);
 }
 
 int mslab_sysfs_init(void)

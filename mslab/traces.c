@@ -66,45 +66,76 @@ static bool alloc_loc_track(struct loc_track *t, unsigned long max)
 	return true;
 }
 
+/* The order of the table: by address, then stack, then waste. */
+static int cmp_site(const struct location *l, unsigned long addr,
+		    unsigned int handle, unsigned int waste)
+{
+	if (addr != l->addr)
+		return addr < l->addr ? -1 : 1;
+	if (handle != l->handle)
+		return handle < l->handle ? -1 : 1;
+	if (waste != l->waste)
+		return waste < l->waste ? -1 : 1;
+	return 0;
+}
+
+/* Count one object at its site @l. */
+static void location_add(struct location *l, long age, int cpu, int pid,
+			 int node)
+{
+	l->count++;
+	l->sum += age;
+	l->min_time = min(l->min_time, age);
+	l->max_time = max(l->max_time, age);
+	l->min_pid = min_t(long, l->min_pid, pid);
+	l->max_pid = max_t(long, l->max_pid, pid);
+	if (cpu >= 0 && cpu < nr_cpu_ids)
+		__cpumask_set_cpu(cpu, &l->cpus);
+	node_set(node, l->nodes);
+}
+
+/*
+ * Count one object at its site. The table is kept sorted by site and
+ * searched by bisection, as SLUB's add_location(): the walk runs under
+ * list_lock with interrupts off, and a linear search would make a cache
+ * with many sites quadratic there.
+ */
 static void add_location(struct loc_track *t, unsigned long addr,
 			 unsigned int handle, unsigned int waste, int cpu,
 			 int pid, unsigned long when, int node)
 {
+	unsigned long lo = 0, hi = t->count, mid;
 	long age = jiffies - when;
 	struct location *l;
-	unsigned long i;
+	int cmp;
 
-	for (i = 0; i < t->count; i++) {
-		l = &t->loc[i];
-		if (l->addr != addr || l->handle != handle || l->waste != waste)
-			continue;
-		l->count++;
-		l->sum += age;
-		l->min_time = min(l->min_time, age);
-		l->max_time = max(l->max_time, age);
-		l->min_pid = min_t(long, l->min_pid, pid);
-		l->max_pid = max_t(long, l->max_pid, pid);
-		if (cpu >= 0 && cpu < nr_cpu_ids)
-			__cpumask_set_cpu(cpu, &l->cpus);
-		node_set(node, l->nodes);
-		return;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		cmp = cmp_site(&t->loc[mid], addr, handle, waste);
+		if (!cmp) {
+			location_add(&t->loc[mid], age, cpu, pid, node);
+			return;
+		}
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
+	/* A new site: insert it at @lo. */
 	if (t->count >= t->max && !alloc_loc_track(t, 2 * t->max))
 		return;
-	l = &t->loc[t->count++];
+	l = &t->loc[lo];
+	memmove(l + 1, l, (t->count - lo) * sizeof(*l));
+	t->count++;
 	memset(l, 0, sizeof(*l));
-	l->count = 1;
 	l->addr = addr;
 	l->handle = handle;
 	l->waste = waste;
-	l->sum = age;
 	l->min_time = age;
 	l->max_time = age;
 	l->min_pid = pid;
 	l->max_pid = pid;
-	if (cpu >= 0 && cpu < nr_cpu_ids)
-		__cpumask_set_cpu(cpu, &l->cpus);
-	node_set(node, l->nodes);
+	location_add(l, age, cpu, pid, node);
 }
 
 static int cmp_loc_by_count(const void *a, const void *b)
@@ -127,7 +158,7 @@ static void collect(struct mslab_cache *s, bool alloc, struct loc_track *t,
 	for_each_node(node) {
 		struct mslab_node *n = s->node[node];
 
-		spin_lock_irqsave(&n->list_lock, flags);
+		mslab_lock_all_slabs(n, &flags);
 		list_for_each_entry(slab, &n->all_slabs, all_list) {
 			unsigned int i;
 
@@ -154,7 +185,7 @@ static void collect(struct mslab_cache *s, bool alloc, struct loc_track *t,
 					     when, node);
 			}
 		}
-		spin_unlock_irqrestore(&n->list_lock, flags);
+		mslab_unlock_all_slabs(n, flags);
 	}
 }
 
@@ -208,12 +239,19 @@ int mslab_traces_show(struct seq_file *seq, bool alloc)
 	struct loc_track t = { };
 	unsigned long *map, i;
 
+	/*
+	 * No layout is added while the map sized for every layout so far is
+	 * in use: a debug switch takes mslab_mutex to add one.
+	 */
+	mutex_lock(&mslab_mutex);
 	map = bitmap_alloc(mslab_max_objects(s), GFP_KERNEL);
 	if (!map || !alloc_loc_track(&t, 16)) {
+		mutex_unlock(&mslab_mutex);
 		bitmap_free(map);
 		return -ENOMEM;
 	}
 	collect(s, alloc, &t, map);
+	mutex_unlock(&mslab_mutex);
 	bitmap_free(map);
 
 	sort(t.loc, t.count, sizeof(*t.loc), cmp_loc_by_count, NULL);

@@ -14,6 +14,10 @@
 #  min_partial  min_partial raised to 1024 through sysfs first: every
 #               empty slab is kept on the node partial lists.
 #
+# Then a third round spreads the objects over NCACHES caches and prints
+# what one reclaim pass costs: the shrinker's scans, the flush work items,
+# the time in scans (debugfs stats).
+#
 # Each round reads "pages:" from /sys/kernel/debug/mslab/stats, asks the
 # kernel to reclaim slab memory (echo 2 > /proc/sys/vm/drop_caches: the
 # shrinkers run), reads it again, and passes when pages went down; both
@@ -29,6 +33,7 @@ DIR=$(cd "$(dirname "$0")" && pwd)
 
 MODULES=${MSLAB_MODULES:-/modules}
 OBJECTS=4096
+NCACHES=50
 CACHE=/sys/kernel/mslab/mslab-pressure
 PARAMS=/sys/module/mslab_pressure/parameters
 STATS=/sys/kernel/debug/mslab/stats
@@ -42,8 +47,9 @@ if [ ! -w /proc/sys/vm/drop_caches ]; then
 fi
 
 # insmod mslab; per round: insmod, (min_partial), run, pages dropped,
-# slabs dropped, check, rmmod; then pages 0, rmmod mslab, reports.
-ktap_set_plan $((1 + 6 + 7 + 3))
+# slabs dropped, check, rmmod; many caches: insmod, run, pages dropped,
+# check, rmmod; then pages 0, rmmod mslab, reports.
+ktap_set_plan $((1 + 6 + 7 + 5 + 3))
 
 tag="mslab_shrinker-$$"
 ksft_dmesg_mark "$tag"
@@ -121,6 +127,30 @@ round() {
 
 round default ""
 round min_partial 1024
+
+# --- one reclaim pass over many caches ------------------------------------
+
+# NCACHES caches, each with empty slabs on its CPUs and nodes: what one
+# drop_caches pass costs (the shrinker's scans, flush work items, time)
+# and frees, as figures; the test points are that it freed pages and the
+# objects kept are intact.
+stat() {
+	stats_field "$1"
+}
+ktap_test_result "caches: insmod mslab_pressure.ko caches=$NCACHES" \
+	insmod "$MODULES/mslab_pressure.ko" caches=$NCACHES objects="$OBJECTS"
+ktap_test_result "caches: allocate on every CPU over $NCACHES caches, free on the next" \
+	sh -c "echo 1 >$PARAMS/run"
+before=$(stat pages) works=$(stat flush_works) scans=$(stat shrink_scans)
+flushes=$(stat shrink_flushes) ns=$(stat shrink_ns)
+echo 2 >/proc/sys/vm/drop_caches
+after=$(stat pages)
+ktap_print_msg "caches: one drop_caches pass over $NCACHES caches: $(($(stat shrink_scans) - scans)) scans, $(($(stat flush_works) - works)) flush work items, $(($(stat shrink_flushes) - flushes)) caches flushed, $((($(stat shrink_ns) - ns) / 1000)) us in scans; pages $before -> $after"
+ktap_test_result "caches: drop_caches: mslab's pages went down" \
+	[ "${after:-0}" -lt "${before:-0}" ]
+ktap_test_result "caches: objects kept are intact after the shrinker" \
+	sh -c "echo 1 >$PARAMS/check"
+ktap_test_result "caches: rmmod mslab_pressure" rmmod mslab_pressure
 
 sed 's/^/#   /' "$STATS"
 ktap_test_result "debugfs stats: pages: 0 with the client gone" \

@@ -14,14 +14,20 @@
 #            rcu_read_lock) and typesafe (SLAB_TYPESAFE_BY_RCU with readers);
 #            a quarter of the frees are remote, objects cross nodes, and
 #            cpu$HOTPLUG_CPU goes offline and back online again and again
-#            during each run (at least once). Node placement is checked on
-#            every node with memory.
-#  validate  the alloc run again (OPS/5) with sanity_checks and
-#            store_user switched on under the stress, and validate,
-#            alloc_traces and free_traces read in a loop meanwhile.
+#            during each run (at least once), while every file of the
+#            cache's sysfs directory is read in a loop. Node placement is
+#            checked on every node with memory.
+#  validate  an alloc run with sanity_checks and store_user switched on
+#            under the stress, and validate, alloc_traces and free_traces
+#            read VALIDATE_ROUNDS times, CPU 3 going offline and online;
+#            the run ends when those rounds are done.
 #  churn     every thread creates, fills, empties and destroys its own cache
 #            CHURN_OPS times while the shrinkers run in a loop
 #            (drop_caches), and mslab's own sysfs shrink on every cache.
+#  names     the churn again with each cache name shared by two threads: a
+#            create of a name whose cache is being destroyed must wait for
+#            its sysfs directory to go, not meet it (sysfs reports a
+#            duplicate name, a failed create, a panic with SLAB_PANIC).
 #  unload    no page held, rmmod mslab, no kernel report.
 #
 # MSLAB_MODULES names the directory holding the modules (default /modules).
@@ -38,6 +44,8 @@ CHURN_OPS=40
 # Only a bound: a run cut by it fails (mslab_stress reports "timeout").
 BOUND_SECONDS=600
 MODES="alloc sheaves bulk rcu typesafe"
+STRESS_ARGS=
+VALIDATE_ROUNDS=20
 HOTPLUG_CPU=3
 CACHE=/sys/kernel/mslab/mslab-stress
 TRACES=/sys/kernel/debug/mslab/mslab-stress
@@ -51,8 +59,9 @@ for m in $MODES; do
 	nmodes=$((nmodes + 1))
 done
 # insmod; per mode: stress, hotplug; validate: stress, hotplug, switch,
-# validate; churn: stress, shrinkers; pages, rmmod, reports.
-ktap_set_plan $((1 + 2 * nmodes + 4 + 2 + 3))
+# validate; churn: stress, shrinkers; names: stress; pages, rmmod,
+# reports.
+ktap_set_plan $((1 + 2 * nmodes + 4 + 2 + 1 + 3))
 
 tag="mslab_smp-$$"
 ksft_dmesg_mark "$tag"
@@ -86,17 +95,33 @@ hotplug_loop() {
 	echo "$n" >"$TMP/hotplug"
 }
 
-# Stops early when the run ends and its cache goes.
+# Every readable file of the cache's sysfs directory and mslab's debugfs
+# stats: the racy counter reads (slabs, objects, partial, cpu_slabs...)
+# under the stress, for KCSAN to see.
+sysfs_loop() {
+	n=0
+	while [ ! -e "$TMP/stop" ] && [ -d "$CACHE" ]; do
+		for f in "$CACHE"/* /sys/kernel/debug/mslab/stats; do
+			[ -r "$f" ] && [ -f "$f" ] && cat "$f" >/dev/null 2>&1
+		done
+		n=$((n + 1))
+	done
+	echo "$n" >"$TMP/sysfs"
+}
+
+# Switches sanity_checks and store_user on, then runs validate and reads
+# alloc_traces and free_traces VALIDATE_ROUNDS times: the driver of a run
+# that lasts until it is done (run_stress with OPS 0).
 validate_loop() {
+	echo 1 >"$CACHE/sanity_checks"
+	echo 1 >"$CACHE/store_user"
 	n=0 bad=0
-	while [ ! -e "$TMP/stop" ]; do
+	while [ $((n + bad)) -lt $VALIDATE_ROUNDS ]; do
 		if echo 1 >"$CACHE/validate" &&
 		   cat "$TRACES/alloc_traces" "$TRACES/free_traces" >/dev/null; then
 			n=$((n + 1))
-		elif [ -d "$CACHE" ]; then
-			bad=$((bad + 1))
 		else
-			break	# the run is over: its cache is gone
+			bad=$((bad + 1))
 		fi
 	done
 	echo "$n $bad" >"$TMP/validate"
@@ -122,28 +147,37 @@ wait_for_cache() {
 	[ -d "$CACHE" ]
 }
 
-# run_stress NAME MODE OPS [LOOP]...: insmod mslab_stress for MODE while
-# the named background loops run from the moment the cache exists; one
-# test point for the stress. The loops' counts are left in $TMP.
+# run_stress NAME MODE OPS [LOOP]...: insmod mslab_stress for MODE (and
+# the parameters in STRESS_ARGS) while the named background loops run from
+# the moment the cache exists; one test point for the stress. The loops'
+# counts are left in $TMP. With OPS 0 the run lasts until the first loop
+# is done, then a signal ends it.
 run_stress() {
 	name=$1 mode=$2 ops=$3
 	shift 3
 	ksft_dmesg_mark "$tag-$name"
-	rm -f "$TMP/stop"
+	rm -f "$TMP"/*
+	# shellcheck disable=SC2086 # STRESS_ARGS splits into parameters
 	insmod "$MODULES/mslab_stress.ko" mode="$mode" ops="$ops" \
-		seconds=$BOUND_SECONDS &
+		seconds=$BOUND_SECONDS $STRESS_ARGS &
 	stress_pid=$!
-	if [ "$mode" != churn ]; then
-		wait_for_cache
-		[ "$name" = validate ] && { echo 1 >"$CACHE/sanity_checks"; echo 1 >"$CACHE/store_user"; }
-	fi
+	[ "$mode" = churn ] || wait_for_cache
 	pids=
 	for loop in "$@"; do
 		"$loop" &
 		pids="$pids $!"
 	done
-	wait "$stress_pid"
-	rc=$?
+	if [ "$ops" -eq 0 ]; then
+		# shellcheck disable=SC2086 # the first of the pids
+		set -- $pids
+		wait "$1"
+		kill "$stress_pid"
+		wait "$stress_pid"
+		rc=0	# killed: the log says how the run went
+	else
+		wait "$stress_pid"
+		rc=$?
+	fi
 	touch "$TMP/stop"
 	for p in $pids; do
 		wait "$p"
@@ -185,7 +219,8 @@ ktap_print_msg "$ncpus CPUs, $nnodes nodes, $OPS allocations per CPU thread and 
 hotplug=
 [ -w "$cpu_online" ] && hotplug=hotplug_loop
 for mode in $MODES; do
-	run_stress "$mode" "$mode" "$OPS" $hotplug
+	run_stress "$mode" "$mode" "$OPS" $hotplug sysfs_loop
+	ktap_print_msg "$mode: $(count sysfs) rounds of reading the cache's sysfs files"
 	if [ -n "$hotplug" ]; then
 		hotplug_point "$mode"
 	else
@@ -195,8 +230,8 @@ done
 
 # --- validate and the traces racing allocation ----------------------------
 
-# A fifth of the allocations: every one now takes the debug paths.
-run_stress validate alloc $((OPS / 5)) $hotplug validate_loop
+# Until the loop is done: every allocation takes the debug paths now.
+run_stress validate alloc 0 validate_loop $hotplug
 if [ -n "$hotplug" ]; then
 	hotplug_point validate
 else
@@ -217,6 +252,13 @@ run_stress churn churn "$CHURN_OPS" shrink_loop
 n=$(count shrink)
 ktap_print_msg "churn: $n rounds of drop_caches and sysfs shrink"
 ktap_test_result "churn: the shrinkers ran during the churn" [ "$n" -ge 1 ]
+
+# --- cache create racing destroy of the same name -------------------------
+
+# Pairs of threads share a name: one's create meets the other's destroy.
+STRESS_ARGS=churn_names=$((ncpus / 2))
+run_stress names churn "$CHURN_OPS"
+STRESS_ARGS=
 
 # --- unload ---------------------------------------------------------------
 

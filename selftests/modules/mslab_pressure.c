@@ -3,8 +3,10 @@
  * mslab_pressure: leaves memory that mslab holds but does not use, for the
  * shrinker test (selftests/mslab_shrinker.sh).
  *
- * Loading it creates the cache "mslab-pressure" of @size bytes and nothing
- * else, so the test can tune the cache in sysfs first (a high min_partial
+ * Loading it creates the cache "mslab-pressure" of @size bytes (with
+ * @caches, also "mslab-pressure-2" ... "mslab-pressure-<caches>", each
+ * CPU's objects spread over them in turn) and nothing else, so the test
+ * can tune the cache in sysfs first (a high min_partial
  * keeps every empty slab on the node partial lists). Writing 1 to
  * /sys/module/mslab_pressure/parameters/run then starts one kthread per
  * online CPU: each allocates @objects objects and fills them with a
@@ -45,7 +47,20 @@ static unsigned int keep = 32;
 module_param(keep, uint, 0444);
 MODULE_PARM_DESC(keep, "Objects of each CPU kept allocated until check (default 32)");
 
-static struct mslab_cache *cache;
+#define PRESSURE_MAX_CACHES	100
+
+static unsigned int nr_caches = 1;
+module_param_named(caches, nr_caches, uint, 0444);
+MODULE_PARM_DESC(caches, "Caches the objects are spread over, at most 100 (default 1)");
+
+static struct mslab_cache *caches[PRESSURE_MAX_CACHES];
+
+/* The cache of a thread's object @i. */
+static struct mslab_cache *cache_of(unsigned int i)
+{
+	return caches[i % nr_caches];
+}
+
 /* Serialises run, check and unload. */
 static DEFINE_MUTEX(pressure_lock);
 
@@ -75,7 +90,7 @@ static int pressure_thread_fn(void *arg)
 	unsigned int i;
 
 	for (i = 0; i < objects; i++) {
-		void *p = mslab_cache_alloc(cache, GFP_KERNEL);
+		void *p = mslab_cache_alloc(cache_of(i), GFP_KERNEL);
 
 		if (!p)
 			break;
@@ -91,7 +106,7 @@ static int pressure_thread_fn(void *arg)
 	/* Free the next thread's objects: mostly slabs of another CPU. */
 	next = &threads[(pt - threads + 1) % nr_threads];
 	for (i = keep; i < next->nr; i++) {
-		mslab_cache_free(cache, next->objs[i]);
+		mslab_cache_free(cache_of(i), next->objs[i]);
 		next->objs[i] = NULL;
 		pt->freed++;
 	}
@@ -105,7 +120,8 @@ static void free_threads(void)
 
 	for (i = 0; i < nr_threads; i++) {
 		for (j = 0; j < threads[i].nr; j++)
-			mslab_cache_free(cache, threads[i].objs[j]);
+			if (threads[i].objs[j])
+				mslab_cache_free(cache_of(j), threads[i].objs[j]);
 		kvfree(threads[i].objs);
 	}
 	kfree(threads);
@@ -216,12 +232,34 @@ MODULE_PARM_DESC(run, "Write 1: allocate on every CPU, free on the next one");
 module_param_cb(check, &trigger_ops, &check_arg, 0200);
 MODULE_PARM_DESC(check, "Write 1: check and free the objects kept");
 
+static void destroy_caches(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_caches; i++)
+		mslab_cache_destroy(caches[i]);
+}
+
 static int __init pressure_init(void)
 {
-	if (!size || !objects || keep > objects)
+	char name[32];
+	unsigned int i;
+
+	if (!size || !objects || keep > objects || !nr_caches ||
+	    nr_caches > PRESSURE_MAX_CACHES)
 		return -EINVAL;
-	cache = mslab_cache_create("mslab-pressure", size, 0, 0, NULL);
-	return cache ? 0 : -ENOMEM;
+	for (i = 0; i < nr_caches; i++) {
+		if (i)
+			snprintf(name, sizeof(name), "mslab-pressure-%u", i + 1);
+		else
+			strscpy(name, "mslab-pressure");
+		caches[i] = mslab_cache_create(name, size, 0, 0, NULL);
+		if (!caches[i]) {
+			destroy_caches();
+			return -ENOMEM;
+		}
+	}
+	return 0;
 }
 
 static void __exit pressure_exit(void)
@@ -230,7 +268,7 @@ static void __exit pressure_exit(void)
 	if (threads)
 		free_threads();
 	mutex_unlock(&pressure_lock);
-	mslab_cache_destroy(cache);
+	destroy_caches();
 }
 
 module_init(pressure_init);

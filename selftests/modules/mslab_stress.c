@@ -45,6 +45,10 @@
  *             objects, frees them (empty slabs stay for the shrinker) and
  *             destroys it, @ops times: cache destroy racing the shrinker
  *             (mslab_smp.sh drops caches meanwhile) and other creates.
+ *             With @churn_names, threads share that many names: a create
+ *             refused while another thread's cache of the name lives is
+ *             retried (names_taken), and creates race destroys of the
+ *             same name.
  *
  * Then the threads are stopped, every object still held is freed, the
  * counts must match, and mslab_cache_alloc_node() is checked with
@@ -57,6 +61,7 @@
 
 #include <linux/atomic.h>
 #include <linux/cpumask.h>
+#include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
@@ -90,6 +95,10 @@ MODULE_PARM_DESC(ops, "Allocations (churn: cache lifetimes) per thread; 0 runs f
 static char *mode = "alloc";
 module_param(mode, charp, 0444);
 MODULE_PARM_DESC(mode, "alloc, sheaves, bulk, rcu, typesafe or churn (default alloc)");
+
+static unsigned int churn_names;
+module_param(churn_names, uint, 0444);
+MODULE_PARM_DESC(churn_names, "churn: threads share this many cache names, 0 for one each (default 0)");
 
 enum stress_mode {
 	STRESS_ALLOC,
@@ -192,6 +201,7 @@ static atomic64_t stress_alloc_failures = ATOMIC64_INIT(0);
 static atomic64_t stress_node_errors = ATOMIC64_INIT(0);
 static atomic64_t stress_reads = ATOMIC64_INIT(0);
 static atomic64_t stress_published = ATOMIC64_INIT(0);
+static atomic64_t stress_names_taken = ATOMIC64_INIT(0);
 
 /* The first word of the pattern after the seed (see stress_rcu_obj). */
 static unsigned int stress_first_word(void)
@@ -489,8 +499,15 @@ static void stress_churn(struct stress_thread *t)
 	char name[32];
 	void *obj;
 
-	snprintf(name, sizeof(name), "mslab-churn-%u", t->idx);
+	snprintf(name, sizeof(name), "mslab-churn-%u",
+		 churn_names ? t->idx % churn_names : t->idx);
 	s = mslab_cache_create(name, size, 0, 0, NULL);
+	if (!s && churn_names) {
+		/* Another thread's cache of this name lives: wait, retry. */
+		atomic64_inc(&stress_names_taken);
+		usleep_range(500, 1000);
+		return;
+	}
 	if (!s) {
 		atomic64_inc(&stress_alloc_failures);
 		goto out;
@@ -796,11 +813,12 @@ static int __init mslab_stress_init(void)
 	pattern = atomic64_read(&stress_pattern_errors);
 	nodes = atomic64_read(&stress_node_errors);
 	failures = atomic64_read(&stress_alloc_failures);
-	pr_info("allocated=%lld freed=%lld remote_freed=%lld pattern_errors=%lld node_errors=%lld alloc_failures=%lld threads=%u nodes=%u mode=%s published=%lld reads=%lld\n",
+	pr_info("allocated=%lld freed=%lld remote_freed=%lld pattern_errors=%lld node_errors=%lld alloc_failures=%lld threads=%u nodes=%u mode=%s published=%lld reads=%lld names_taken=%lld\n",
 		allocated, freed, remote, pattern, nodes, failures,
 		stress_nr_threads, nr_nodes, stress_mode_names[stress_mode],
 		(s64)atomic64_read(&stress_published),
-		(s64)atomic64_read(&stress_reads));
+		(s64)atomic64_read(&stress_reads),
+		(s64)atomic64_read(&stress_names_taken));
 	if (nr_short)
 		pr_err("timeout: %u of %u threads did fewer than %u ops in %u s\n",
 		       nr_short, stress_nr_threads, ops, seconds);
