@@ -8,7 +8,8 @@
 #   kasan  generic inline KASAN, lockdep (PROVE_LOCKING), DEBUG_ATOMIC_SLEEP,
 #          DEBUG_VM, DEBUG_LIST, DEBUG_PAGEALLOC booted with
 #          debug_pagealloc=on, fault injection; 4 vCPUs in two nodes.
-#          Runs mslab_smp.sh, mslab_switch.sh and mslab_faults.sh.
+#          Runs mslab_smp.sh (30,000 allocations per CPU thread and run),
+#          mslab_switch.sh and mslab_faults.sh.
 #   kcsan  KCSAN with the same lockdep and DEBUG_* options; 8 vCPUs in four
 #          nodes. Runs mslab_smp.sh, with 15,000 allocations per CPU thread
 #          and run (MSLAB_SMP_OPS) rather than 50,000: 8 vCPUs under TCG on
@@ -33,7 +34,7 @@ problems=0
 
 # The tests each kernel runs and its VM.
 declare -A tests=(
-	[kasan]="sh /selftests/run_all.sh smp switch faults"
+	[kasan]="MSLAB_SMP_OPS=30000 sh /selftests/run_all.sh smp switch faults"
 	[kcsan]="MSLAB_SMP_OPS=15000 sh /selftests/run_all.sh smp"
 )
 declare -A vm_opts=(
