@@ -65,9 +65,9 @@ static unsigned long cpu_held_pages(struct mslab_cache *s)
 	rcu_read_lock();
 	for_each_online_cpu(cpu) {
 		struct mslab_cpu *c = per_cpu_ptr(s->cpu_slab, cpu);
-		struct mslab_slab *partial = READ_ONCE(c->partial);
+		/* Racy: the CPU changes both under its own lock meanwhile. */
+		struct mslab_slab *partial = data_race(READ_ONCE(c->partial));
 
-		/* Racy: a CPU may install or drop one meanwhile. */
 		if (data_race(READ_ONCE(c->slab)))
 			slabs++;
 		if (partial)
