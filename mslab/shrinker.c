@@ -65,9 +65,11 @@ static unsigned long cpu_held_pages(struct mslab_cache *s)
 	rcu_read_lock();
 	for_each_online_cpu(cpu) {
 		struct mslab_cpu *c = per_cpu_ptr(s->cpu_slab, cpu);
-		/* Racy: the CPU changes both under its own lock meanwhile. */
-		struct mslab_slab *partial = data_race(READ_ONCE(c->partial));
+		struct mslab_slab *partial;
 
+		/* Racy: the CPU changes both under its own lock meanwhile. */
+		partial = data_race(READ_ONCE(c->partial));
+		/* As racy: a slab more or less in an estimate. */
 		if (data_race(READ_ONCE(c->slab)))
 			slabs++;
 		if (partial)
