@@ -8,15 +8,15 @@
 #   kasan  generic inline KASAN, lockdep (PROVE_LOCKING), DEBUG_ATOMIC_SLEEP,
 #          DEBUG_VM, DEBUG_LIST, DEBUG_PAGEALLOC booted with
 #          debug_pagealloc=on, fault injection; 4 vCPUs in two nodes.
-#          Runs mslab_smp.sh (30,000 allocations per CPU thread and run),
+#          Runs mslab_smp.sh (25,000 allocations per CPU thread and run),
 #          mslab_switch.sh and mslab_faults.sh.
 #   kcsan  KCSAN with the same lockdep and DEBUG_* options; 8 vCPUs in four
-#          nodes. Runs mslab_smp.sh, with 15,000 allocations per CPU thread
+#          nodes. Runs mslab_smp.sh, with 10,000 allocations per CPU thread
 #          and run (MSLAB_SMP_OPS) rather than 50,000: 8 vCPUs under TCG on
 #          2 host cores and KCSAN's watchpoints make each one slower.
 #
 # The modules are built for each kernel in its own shadow tree
-# (build/vm-kasan, build/vm-kcsan); then the two kernels boot side by side. Every report fails the run as in the
+# (build/vm-kasan, build/vm-kcsan). Every report fails the run as in the
 # selftest stage (scripts/lib.sh's mslab_splats): KASAN, lockdep, DEBUG_VM,
 # DEBUG_LIST, and KCSAN's data races in mslab's modules. KCSAN's reports of
 # races in the rest of the kernel are listed in
@@ -34,8 +34,8 @@ problems=0
 
 # The tests each kernel runs and its VM.
 declare -A tests=(
-	[kasan]="MSLAB_SMP_OPS=30000 sh /selftests/run_all.sh smp switch faults"
-	[kcsan]="MSLAB_SMP_OPS=15000 sh /selftests/run_all.sh smp"
+	[kasan]="MSLAB_SMP_OPS=25000 sh /selftests/run_all.sh smp switch faults"
+	[kcsan]="MSLAB_SMP_OPS=10000 sh /selftests/run_all.sh smp"
 )
 declare -A vm_opts=(
 	[kasan]="-c 4 -N 2"
@@ -46,30 +46,8 @@ declare -A kernel_args=(
 	[kcsan]=""
 )
 
-# boot_flavour FLAVOUR KERNEL_BUILD MODULE_OPTION...: one boot, its KTAP to
-# $MSLAB_RESULTS/debug-FLAVOUR-ktap.txt and "passed failed skipped
-# problems" to debug-FLAVOUR.counts (the two boots run side by side).
-boot_flavour() {
-	local flavour=$1 build=$2 opts start=$(date +%s)
-	local passed=0 failed=0 skipped=0 problems=0
-
-	shift 2
-	# shellcheck disable=SC2206 # the options split into words
-	opts=(${vm_opts[$flavour]})
-	MSLAB_VM_TIMEOUT=${MSLAB_VM_TIMEOUT:-1200} mslab_vm_boot "debug-$flavour" \
-		"${kernel_args[$flavour]}" "${tests[$flavour]}" \
-		-k "$build/arch/x86/boot/bzImage" "${opts[@]}" "$@" \
-		>"$MSLAB_RESULTS/debug-$flavour-ktap.txt"
-	echo "$passed $failed $skipped $problems" >"$MSLAB_RESULTS/debug-$flavour.counts"
-	log "the $flavour debug kernel's boot: $(($(date +%s) - start)) s"
-}
-
-# The kernels and modules first, one after the other (each build uses
-# every CPU); then both boots at once: a TCG guest leaves host CPU time
-# idle (boot, sleeps, single-threaded phases) that the other one takes.
-pids=()
-flavours=()
 for flavour in kasan kcsan; do
+	start=$(date +%s)
 	if ! build=$("$MSLAB_ROOT/scripts/debug-kernel.sh" "$flavour"); then
 		log "the $flavour debug kernel did not build"
 		problems=$((problems + 1))
@@ -87,34 +65,20 @@ for flavour in kasan kcsan; do
 	for m in mslab mslab_stress mslab_faults; do
 		mod_args+=(-m "$(find "$obj" -name "$m.ko" | head -n 1)")
 	done
-	rm -f "$MSLAB_RESULTS/debug-$flavour.counts"
-	boot_flavour "$flavour" "$build" "${mod_args[@]}" &
-	pids+=($!)
-	flavours+=("$flavour")
-done
-for pid in "${pids[@]}"; do
-	wait "$pid" || true
-done
-
-for flavour in "${flavours[@]}"; do
-	cat "$MSLAB_RESULTS/debug-$flavour-ktap.txt"
-	if ! read -r p f k pr <"$MSLAB_RESULTS/debug-$flavour.counts"; then
-		log "the $flavour boot recorded no counts"
-		problems=$((problems + 1))
-		continue
+	# shellcheck disable=SC2206 # the options split into words
+	opts=(${vm_opts[$flavour]})
+	MSLAB_VM_TIMEOUT=${MSLAB_VM_TIMEOUT:-1200} mslab_vm_boot "debug-$flavour" \
+		"${kernel_args[$flavour]}" "${tests[$flavour]}" \
+		-k "$build/arch/x86/boot/bzImage" "${opts[@]}" "${mod_args[@]}"
+	if [ "$flavour" = kcsan ]; then
+		foreign="$MSLAB_RESULTS/debug-kcsan-foreign.txt"
+		grep -a 'BUG: KCSAN: ' "$MSLAB_RESULTS/debug-kcsan-console.log" |
+			grep -v '\[mslab' | sed 's/^\[[^]]*\] *//' | sort | uniq -c \
+			>"$foreign" || true
+		log "KCSAN: $(grep -a -c 'BUG: KCSAN: .*\[mslab' "$MSLAB_RESULTS/debug-kcsan-console.log" || true) reports in mslab's code, $(awk '{ n += $1 } END { print n + 0 }' "$foreign") elsewhere in the kernel (listed in $foreign)"
 	fi
-	passed=$((passed + p))
-	failed=$((failed + f))
-	skipped=$((skipped + k))
-	problems=$((problems + pr))
+	log "the $flavour debug kernel: $(($(date +%s) - start)) s"
 done
-if [[ " ${flavours[*]} " == *" kcsan "* ]]; then
-	foreign="$MSLAB_RESULTS/debug-kcsan-foreign.txt"
-	grep -a 'BUG: KCSAN: ' "$MSLAB_RESULTS/debug-kcsan-console.log" |
-		grep -v '\[mslab' | sed 's/^\[[^]]*\] *//' | sort | uniq -c \
-		>"$foreign" || true
-	log "KCSAN: $(grep -a -c 'BUG: KCSAN: .*\[mslab' "$MSLAB_RESULTS/debug-kcsan-console.log" || true) reports in mslab's code, $(awk '{ n += $1 } END { print n + 0 }' "$foreign") elsewhere in the kernel (listed in $foreign)"
-fi
 
 failed=$((failed + problems))
 mslab_record debug "$passed" "$failed" "$skipped"

@@ -38,7 +38,7 @@ DIR=$(cd "$(dirname "$0")" && pwd)
 
 MODULES=${MSLAB_MODULES:-/modules}
 # Allocations per CPU thread and run; scripts/vm-debug.sh sets fewer for
-# the KCSAN kernel's 8 vCPUs (MSLAB_SMP_OPS).
+# the debug kernels (MSLAB_SMP_OPS).
 OPS=${MSLAB_SMP_OPS:-50000}
 CHURN_OPS=40
 # Only a bound: a run cut by it fails (mslab_stress reports "timeout").
