@@ -80,26 +80,22 @@ static const char *unsupported_flag_name(slab_flags_t flags)
 	return "an unknown flag";
 }
 
-static struct mslab_cache *find_cache(const char *name)
+/* The cache called @name on @list (mslab_caches, caches_in_teardown). */
+static struct mslab_cache *find_cache_on(struct list_head *list,
+					 const char *name)
 {
 	struct mslab_cache *s;
 
 	lockdep_assert_held(&mslab_mutex);
-	list_for_each_entry(s, &mslab_caches, list)
+	list_for_each_entry(s, list, list)
 		if (!strcmp(s->name, name))
 			return s;
 	return NULL;
 }
 
-static bool name_in_teardown(const char *name)
+static struct mslab_cache *find_cache(const char *name)
 {
-	struct mslab_cache *s;
-
-	lockdep_assert_held(&mslab_mutex);
-	list_for_each_entry(s, &caches_in_teardown, list)
-		if (!strcmp(s->name, name))
-			return true;
-	return false;
+	return find_cache_on(&mslab_caches, name);
 }
 
 /*
@@ -111,7 +107,7 @@ static void lock_name_free_of_teardown(const char *name)
 	unsigned long seen;
 
 	mutex_lock(&mslab_mutex);
-	while (name_in_teardown(name)) {
+	while (find_cache_on(&caches_in_teardown, name)) {
 		seen = teardowns;
 		mutex_unlock(&mslab_mutex);
 		wait_event(teardown_wq, READ_ONCE(teardowns) != seen);

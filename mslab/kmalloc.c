@@ -102,12 +102,7 @@ static DEFINE_PER_CPU(long, large_pages);
 /* Pages held by large kmalloc allocations: the sum of the CPUs' counts. */
 long mslab_large_pages(void)
 {
-	long sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu(large_pages, cpu));
-	return sum;
+	return mslab_pcpu_sum(&large_pages);
 }
 EXPORT_SYMBOL_IF_KUNIT(mslab_large_pages);
 
@@ -661,12 +656,7 @@ static DEFINE_PER_CPU(long, rcu_frees_pending);
 /* Are frees queued behind a grace period (a barrier would wait for them)? */
 bool mslab_rcu_frees_pending(void)
 {
-	long sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu(rcu_frees_pending, cpu));
-	return sum != 0;
+	return mslab_pcpu_sum(&rcu_frees_pending) != 0;
 }
 
 static void kfree_rcu_cb(struct rcu_head *head)

@@ -512,6 +512,20 @@ unsigned long mslab_stat_sum(struct mslab_cache *s, enum mslab_stat_item si);
 extern struct mutex mslab_mutex;
 extern struct list_head mslab_caches;
 
+/*
+ * The sum of a count kept per CPU (pages held, RCU frees pending): each
+ * CPU adds to its own, readers sum them; racy, never torn.
+ */
+static inline long mslab_pcpu_sum(long __percpu *count)
+{
+	long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(*per_cpu_ptr(count, cpu));
+	return sum;
+}
+
 /* Pages held by mslab, over all caches (slab.c; per-CPU counts). */
 long mslab_pages_held(void);
 void mslab_pages_held_add(long nr);

@@ -49,12 +49,7 @@ void mslab_pages_held_add(long nr)
  */
 long mslab_pages_held(void)
 {
-	long sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu(pages_held, cpu));
-	return sum;
+	return mslab_pcpu_sum(&pages_held);
 }
 EXPORT_SYMBOL_IF_KUNIT(mslab_pages_held);
 
