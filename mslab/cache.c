@@ -368,7 +368,9 @@ EXPORT_SYMBOL_GPL(mslab_cache_create_args);
  *	  or NULL
  *
  * As kmem_cache_create(): the geometry (order, objects per slab, stride) is
- * that of SLUB 6.12 for the same arguments.
+ * that of SLUB 6.12 for the same arguments. While a cache of the same name
+ * is being destroyed, this waits until its sysfs and debugfs directories
+ * are gone; a name in use is refused.
  *
  * Context: process context; may sleep.
  * Return: the cache, or NULL with the reason in the log (a panic instead
