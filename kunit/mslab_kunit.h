@@ -13,7 +13,6 @@
 #include <linux/nodemask.h>
 #include <linux/percpu.h>
 #include <linux/smp.h>
-#include <linux/sprintf.h>
 #include <linux/types.h>
 
 #include <kunit/resource.h>

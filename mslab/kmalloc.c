@@ -19,7 +19,6 @@
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
-#include <linux/sprintf.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
@@ -140,7 +139,7 @@ static bool is_large_kmalloc(struct page *page)
 	return page_private(page) == (unsigned long)mslab_large_marker;
 }
 
-static void *kmalloc_large(size_t size, gfp_t flags, int node)
+static void *mslab_kmalloc_large(size_t size, gfp_t flags, int node)
 {
 	unsigned int order = get_order(size);
 	struct page *page;
@@ -198,7 +197,7 @@ static void *kmalloc_node_caller_b(struct mslab_buckets *b, size_t size,
 		     (node < 0 || node >= nr_node_ids || !node_possible(node))))
 		node = NUMA_NO_NODE;
 	if (unlikely(size > MSLAB_KMALLOC_MAX_CACHE_SIZE))
-		return kmalloc_large(size, flags, node);
+		return mslab_kmalloc_large(size, flags, node);
 	if (unlikely(b))
 		s = b->caches[mslab_kmalloc_index(size)];
 	else

@@ -18,7 +18,6 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 
-#include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
 #include "mslab.h"

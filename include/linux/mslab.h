@@ -20,6 +20,8 @@
 #include <linux/slab.h>
 #include <linux/types.h>
 
+#include <linux/mslab_backport.h>
+
 #define MSLAB_VERSION "0.3"
 
 struct mslab_cache;

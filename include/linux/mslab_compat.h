@@ -45,8 +45,6 @@
 #ifndef _LINUX_MSLAB_COMPAT_H
 #define _LINUX_MSLAB_COMPAT_H
 
-#include <linux/args.h>
-#include <linux/cleanup.h>
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -102,6 +100,7 @@ struct kmem_cache *mslab_compat_kernel_cache_type(void);
 
 #define kmem_cache mslab_cache
 
+#ifdef MSLAB_HAVE_KMEM_CACHE_ARGS
 /* kmem_cache_create(name, size, args, flags): 6.12's new form. */
 static inline struct mslab_cache *
 mslab_compat_create_4(const char *name, unsigned int size,
@@ -110,6 +109,7 @@ mslab_compat_create_4(const char *name, unsigned int size,
 	return mslab_cache_create(name, size, args ? args->align : 0, flags,
 				  args ? args->ctor : NULL);
 }
+#endif
 
 /* kmem_cache_create(name, size, align, flags, ctor): the legacy form. */
 static inline struct mslab_cache *
@@ -128,10 +128,17 @@ mslab_compat_create_usercopy(const char *name, unsigned int size,
 	return mslab_cache_create(name, size, align, flags, ctor);
 }
 
-/* Either form of 6.12's kmem_cache_create(), by the number of arguments. */
+/*
+ * Either form of 6.12's kmem_cache_create(), by the number of arguments;
+ * kernels before struct kmem_cache_args (6.12) have only the legacy one.
+ */
 #undef kmem_cache_create
+#ifdef MSLAB_HAVE_KMEM_CACHE_ARGS
 #define kmem_cache_create(...)						\
 	CONCATENATE(mslab_compat_create_, COUNT_ARGS(__VA_ARGS__))(__VA_ARGS__)
+#else
+#define kmem_cache_create(...) mslab_compat_create_5(__VA_ARGS__)
+#endif
 
 #undef kmem_cache_create_usercopy
 #define kmem_cache_create_usercopy(...)					\
@@ -282,6 +289,8 @@ static inline void *mslab_compat_kvmalloc_array_node(size_t n, size_t size,
 	return mslab_kvmalloc_node(bytes, flags, node);
 }
 
+/* Scope-based cleanup, where the kernel has it (6.5). */
+#ifdef DEFINE_FREE
 static inline void mslab_compat_kvfree_cleanup(void *p)
 {
 	if (!IS_ERR_OR_NULL(p))
@@ -298,6 +307,7 @@ static inline void mslab_compat_kfree_cleanup(void *p)
 
 /* __free(kfree) (scope-based cleanup) must free through mslab too. */
 DEFINE_FREE(mslab_compat_kfree, void *, mslab_compat_kfree_cleanup(_T))
+#endif
 
 #undef kmalloc
 #define kmalloc(size, flags)		mslab_kmalloc((size), (flags))
@@ -334,7 +344,9 @@ DEFINE_FREE(mslab_compat_kfree, void *, mslab_compat_kfree_cleanup(_T))
 #define kfree_const			mslab_compat_kfree_const
 #define ksize				mslab_compat_ksize
 #define kfree_bulk			mslab_compat_kfree_bulk
+#ifdef DEFINE_FREE
 #define __free_kfree			__free_mslab_compat_kfree
+#endif
 
 /* === kmem_buckets ====================================================== */
 
@@ -394,7 +406,9 @@ mslab_compat_buckets_create(const char *name, slab_flags_t flags,
 #define kvrealloc(p, size, flags)	mslab_compat_kvrealloc((p), (size), (flags))
 #define kvfree				mslab_compat_kvfree
 #define kvfree_sensitive		mslab_compat_kvfree_sensitive
+#ifdef DEFINE_FREE
 #define __free_kvfree			__free_mslab_compat_kvfree
+#endif
 
 /* === RCU ================================================================ */
 

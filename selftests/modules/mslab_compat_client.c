@@ -47,7 +47,6 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
-#include <linux/sprintf.h>
 #include <linux/string.h>
 
 static unsigned int seconds = 3;
@@ -477,11 +476,16 @@ static void destroy_caches(void)
 
 static int create_caches(void)
 {
+#ifdef MSLAB_HAVE_KMEM_CACHE_ARGS
 	struct kmem_cache_args args = { .align = 16 };
 
-	item_cache = KMEM_CACHE(mslab_compat_item, SLAB_HWCACHE_ALIGN);
 	rcu_cache = kmem_cache_create("mslab_compat_rcu", 120, &args,
 				      SLAB_TYPESAFE_BY_RCU);
+#else
+	rcu_cache = kmem_cache_create("mslab_compat_rcu", 120, 16,
+				      SLAB_TYPESAFE_BY_RCU, NULL);
+#endif
+	item_cache = KMEM_CACHE(mslab_compat_item, SLAB_HWCACHE_ALIGN);
 	ctor_cache = kmem_cache_create("mslab_compat_ctor", CTOR_SIZE, 0, 0,
 				       ctor);
 	buckets = kmem_buckets_create("mslab_compat_bkt", 0, 0, 0, NULL);
@@ -593,9 +597,16 @@ static int run_kernel_rcu(void)
 	return 0;
 }
 
-/* A kmalloc() pointer freed by scope-based cleanup, __free(kfree). */
+/*
+ * A kmalloc() pointer freed by scope-based cleanup, __free(kfree), on
+ * kernels that have it (6.5).
+ */
 static int run_free_attr(void)
 {
+#ifndef DEFINE_FREE
+	pr_err(KBUILD_MODNAME ": free-attr: this kernel has no __free()\n");
+	return -EOPNOTSUPP;
+#else
 	{
 		void *p __free(kfree) = kmalloc(3 * PAGE_SIZE, GFP_KERNEL);
 
@@ -605,6 +616,7 @@ static int run_free_attr(void)
 	}
 	pr_info(KBUILD_MODNAME ": free-attr: a 3-page kmalloc() freed by __free(kfree)\n");
 	return 0;
+#endif
 }
 
 static int __init compat_client_init(void)

@@ -39,6 +39,8 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+/* 6.1's fault-inject.h uses bool and gfp_t without including them. */
+#include <linux/types.h>
 #include <linux/fault-inject.h>
 #include <linux/mm.h>
 #include <linux/module.h>

@@ -252,7 +252,7 @@ static int __init pressure_init(void)
 		if (i)
 			snprintf(name, sizeof(name), "mslab-pressure-%u", i + 1);
 		else
-			strscpy(name, "mslab-pressure");
+			strscpy(name, "mslab-pressure", sizeof(name));
 		caches[i] = mslab_cache_create(name, size, 0, 0, NULL);
 		if (!caches[i]) {
 			destroy_caches();
