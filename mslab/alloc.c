@@ -6,12 +6,14 @@
  *
  * Fast paths. Each CPU owns one frozen "cpu slab" whose free objects it
  * takes from a private freelist (mslab_cpu.freelist) and frees back to it.
- * Where the CPU has cmpxchg128 the fast paths take no lock and disable
+ * Where the CPU has cmpxchg128 (and the kernel is not PREEMPT_RT, see
+ * MSLAB_LOCKLESS_FAST_PATH) the fast paths take no lock and disable
  * nothing: freelist and a transaction id (tid) are replaced together with
  * this_cpu_try_cmpxchg128(), and every other change of the per-CPU freelist
  * bumps the tid, so a fast path that was preempted, migrated or interrupted
- * fails its cmpxchg and retries. Elsewhere (UML) the fast paths run under the
- * per-CPU local_lock with interrupts off.
+ * fails its cmpxchg and retries. Elsewhere (UML, PREEMPT_RT) the fast paths
+ * run under the per-CPU local_lock: with interrupts off, or on PREEMPT_RT
+ * with the CPU's sleeping lock held and migration off.
  *
  * Slow paths. Objects freed by a CPU that does not own the slab go straight
  * to the slab's own freelist (slab->freelist + counters, one cmpxchg128).
@@ -563,9 +565,9 @@ new_slab:
 	}
 
 	/* Enable preemption (and interrupts, if allowed) to get pages. */
-	put_cpu_ptr(s->cpu_slab);
+	mslab_put_cpu_ptr(s->cpu_slab);
 	slab = mslab_new_slab(s, &s->plain, gfpflags, node);
-	c = get_cpu_ptr(s->cpu_slab);
+	c = mslab_get_cpu_ptr(s->cpu_slab);
 	if (unlikely(!slab))
 		return NULL;
 
@@ -615,13 +617,13 @@ static void *__slab_alloc(struct mslab_cache *s, gfp_t gfpflags, int node,
 		return mslab_debug_alloc(s, l, gfpflags, node,
 					 orig_size ?: s->object_size, addr);
 	/* Stay on this CPU: the slow path works on this CPU's structures. */
-	c = get_cpu_ptr(s->cpu_slab);
+	c = mslab_get_cpu_ptr(s->cpu_slab);
 	p = mslab_slab_alloc_slow(s, gfpflags, node, c);
-	put_cpu_ptr(s->cpu_slab);
+	mslab_put_cpu_ptr(s->cpu_slab);
 	return p;
 }
 
-#ifdef MSLAB_HAVE_CMPXCHG_DOUBLE
+#ifdef MSLAB_LOCKLESS_FAST_PATH
 #ifdef CONFIG_X86_64
 /*
  * x86's this_cpu_try_cmpxchg128() falls back to an out-of-line emulation for
@@ -709,7 +711,10 @@ redo:
 	return object;
 }
 #else
-/* Without cmpxchg128 the fast path is the same work under the local lock. */
+/*
+ * Without cmpxchg128, or on PREEMPT_RT, the fast path is the same work
+ * under the local lock.
+ */
 static __always_inline void *slab_alloc_fast(struct mslab_cache *s, int node)
 {
 	struct mslab_cpu *c;
@@ -1022,7 +1027,7 @@ static void __slab_free(struct mslab_cache *s, struct mslab_slab *slab,
 	slab_free_unlocked_done(s, slab, &old);
 }
 
-#ifdef MSLAB_HAVE_CMPXCHG_DOUBLE
+#ifdef MSLAB_LOCKLESS_FAST_PATH
 static __always_inline bool slab_free_fast(struct mslab_cache *s,
 					   struct mslab_slab *slab, void *head,
 					   void *tail, int cnt,

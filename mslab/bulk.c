@@ -61,7 +61,7 @@ int mslab_alloc_bulk(struct mslab_cache *s, gfp_t gfpflags, size_t size,
 	if (unlikely(l != &s->plain))
 		return alloc_bulk_debug(s, l, gfpflags, size, p, user);
 
-	c = get_cpu_ptr(s->cpu_slab);
+	c = mslab_get_cpu_ptr(s->cpu_slab);
 	local_lock_irqsave(&s->cpu_slab->lock, flags);
 	for (i = 0; i < size; i++) {
 		void *object = c->freelist;
@@ -87,7 +87,7 @@ int mslab_alloc_bulk(struct mslab_cache *s, gfp_t gfpflags, size_t size,
 			 */
 			l = READ_ONCE(s->layout);
 			if (unlikely(l != &s->plain)) {
-				put_cpu_ptr(s->cpu_slab);
+				mslab_put_cpu_ptr(s->cpu_slab);
 				if (alloc_bulk_debug(s, l, gfpflags, size - i - 1,
 						     p + i + 1, user))
 					return size;
@@ -105,11 +105,11 @@ int mslab_alloc_bulk(struct mslab_cache *s, gfp_t gfpflags, size_t size,
 	}
 	c->tid = mslab_next_tid(c->tid);
 	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
-	put_cpu_ptr(s->cpu_slab);
+	mslab_put_cpu_ptr(s->cpu_slab);
 	return size;
 
 error:
-	put_cpu_ptr(s->cpu_slab);
+	mslab_put_cpu_ptr(s->cpu_slab);
 	mslab_free_bulk(s, i, p, user, _RET_IP_);
 	return 0;
 }

@@ -45,6 +45,30 @@
 #define mslab_has_cmpxchg_double() false
 #endif
 
+/*
+ * SLUB's USE_LOCKLESS_FAST_PATH(). On PREEMPT_RT the per-CPU local_lock is
+ * a sleeping lock that leaves preemption on: a slow path changing a CPU's
+ * freelist under it could be preempted half-way by another task's lockless
+ * fast path on that CPU. There the fast paths take the local_lock too.
+ */
+#if defined(MSLAB_HAVE_CMPXCHG_DOUBLE) && !defined(CONFIG_PREEMPT_RT)
+#define MSLAB_LOCKLESS_FAST_PATH 1
+#endif
+
+/*
+ * SLUB's slub_get_cpu_ptr(): keep a slow path on this CPU. On PREEMPT_RT
+ * only migration is disabled, since the slow path takes sleeping locks and
+ * may allocate; each of its local_lock sections then rechecks what another
+ * task on the CPU may have changed in between, as it does for interrupts.
+ */
+#ifdef CONFIG_PREEMPT_RT
+#define mslab_get_cpu_ptr(var)	({ migrate_disable(); this_cpu_ptr(var); })
+#define mslab_put_cpu_ptr(var)	do { (void)(var); migrate_enable(); } while (0)
+#else
+#define mslab_get_cpu_ptr(var)	get_cpu_ptr(var)
+#define mslab_put_cpu_ptr(var)	put_cpu_ptr(var)
+#endif
+
 /* A freelist pointer and a word that changes with it, as one double word. */
 union mslab_freelist_aba {
 	struct {
@@ -237,9 +261,13 @@ struct mslab_sheaf {
 	((512 - sizeof(struct mslab_sheaf)) / sizeof(void *))
 
 /*
- * A CPU's sheaves. Only that CPU touches them, with preemption disabled and
- * @busy set (mslab's local_trylock()): an interrupt that finds @busy set
- * uses the slab path instead, so no interrupt is ever disabled.
+ * A CPU's sheaves. Only that CPU touches them, with @busy set (mslab's
+ * local_trylock()): a context of the CPU that finds @busy set uses the slab
+ * path instead, so no interrupt is ever disabled. Preemption is off while
+ * @busy is set, except on PREEMPT_RT: there a sheaf operation takes
+ * sleeping locks (the barn's, the slab path's) and allocates, so only
+ * migration is off, and another task of the CPU that finds @busy set falls
+ * back to the slab path as an interrupt does.
  */
 struct mslab_pcs {
 	bool busy;
@@ -250,14 +278,24 @@ struct mslab_pcs {
 };
 
 /*
- * Enter this CPU's sheaves of @pcs_base, or NULL when an interrupted context
- * of this CPU is inside them. Pairs with mslab_pcs_exit().
+ * Enter this CPU's sheaves of @pcs_base, or NULL when another context of
+ * this CPU is inside them. Pairs with mslab_pcs_exit().
  */
 static __always_inline struct mslab_pcs *
 mslab_pcs_enter(struct mslab_pcs __percpu *pcs_base)
 {
 	struct mslab_pcs *pcs;
 
+	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+		migrate_disable();
+		pcs = this_cpu_ptr(pcs_base);
+		/* Preemptible: test and set as one step against this CPU. */
+		if (unlikely(cmpxchg_local(&pcs->busy, false, true))) {
+			migrate_enable();
+			return NULL;
+		}
+		return pcs;
+	}
 	preempt_disable();
 	pcs = this_cpu_ptr(pcs_base);
 	if (unlikely(READ_ONCE(pcs->busy))) {
@@ -275,7 +313,10 @@ static __always_inline void mslab_pcs_exit(struct mslab_pcs *pcs)
 	/* All changes to the sheaves are done before busy clears. */
 	barrier();
 	WRITE_ONCE(pcs->busy, false);
-	preempt_enable();
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		migrate_enable();
+	else
+		preempt_enable();
 }
 
 /* Limits of a barn's lists, as SLUB's MAX_FULL_SHEAVES/MAX_EMPTY_SHEAVES. */

@@ -14,7 +14,10 @@
  * The fast paths disable preemption and set the CPU's busy flag: no atomic
  * instruction, no interrupt disabling. An interrupt arriving while the flag
  * is set takes the slab front end instead, which is interrupt-safe, so
- * sheaves never need to be.
+ * sheaves never need to be. On PREEMPT_RT they disable migration instead,
+ * set the flag with a CPU-local cmpxchg, and a task that preempts one
+ * inside the sheaves takes the slab front end as an interrupt would
+ * (mslab_pcs_enter()).
  *
  * Objects of other nodes, and allocations for a given node, bypass the
  * sheaves, so a sheaf holds objects of its CPU's node only.
@@ -26,6 +29,7 @@
 
 #include <linux/moduleparam.h>
 #include <linux/preempt.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/topology.h>
 
@@ -384,7 +388,14 @@ void mslab_sheaves_flush_local(struct mslab_cache *s)
 	if (!s->sheaf_capacity)
 		return;
 	pcs = mslab_pcs_enter(s->pcs);
-	/* Process context cannot have interrupted a sheaf operation. */
+	/*
+	 * Process context cannot have interrupted a sheaf operation, but on
+	 * PREEMPT_RT it can have preempted one: let that task finish.
+	 */
+	while (IS_ENABLED(CONFIG_PREEMPT_RT) && !pcs) {
+		schedule_timeout_uninterruptible(1);
+		pcs = mslab_pcs_enter(s->pcs);
+	}
 	if (WARN_ON_ONCE(!pcs))
 		return;
 	flush_sheaf(s, pcs->main);
