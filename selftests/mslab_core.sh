@@ -78,19 +78,22 @@ ktap_test_pass "insmod mslab.ko"
 
 # --- geometry -------------------------------------------------------------
 
-# geo_read DIR: the GEO_ATTRS of the cache in DIR, "-" for a missing one.
+# geo_read DIR: set $vals to the GEO_ATTRS of the cache in DIR, "-" for a
+# missing one. With the shell's own read: a fork per file (cat in a command
+# substitution) made this loop take a minute under TCG.
 geo_read() {
 	vals=
 	for a in $GEO_ATTRS; do
-		val=$(cat "$1/$a" 2>/dev/null)
+		val=
+		{ read -r val <"$1/$a"; } 2>/dev/null
 		vals="${vals:+$vals }${val:--}"
 	done
-	echo "$vals"
 }
 
-# geo_fmt ORDER OBJS SLAB_SIZE OBJECT_SIZE ALIGN: "order/objs/slab_size".
+# geo_fmt ORDER OBJS SLAB_SIZE OBJECT_SIZE ALIGN: set $fmt to
+# "order/objs/slab_size".
 geo_fmt() {
-	echo "$1/$2/$3"
+	fmt="$1/$2/$3"
 }
 
 ktap_test_result "insmod mslab_geometry.ko" insmod "$MODULES/mslab_geometry.ko"
@@ -100,12 +103,16 @@ ktap_print_msg " size variant  kernel           mslab"
 geo_diffs=0
 for size in $GEO_SIZES; do
 	for v in $GEO_VARIANTS; do
-		k=$(geo_read "/sys/kernel/slab/mslabgeo-k-$size-$v")
-		m=$(geo_read "/sys/kernel/mslab/mslabgeo-m-$size-$v")
+		geo_read "/sys/kernel/slab/mslabgeo-k-$size-$v"
+		k=$vals
+		geo_read "/sys/kernel/mslab/mslabgeo-m-$size-$v"
+		m=$vals
 		# shellcheck disable=SC2086 # split into the values
-		kf=$(geo_fmt $k)
+		geo_fmt $k
+		kf=$fmt
 		# shellcheck disable=SC2086
-		mf=$(geo_fmt $m)
+		geo_fmt $m
+		mf=$fmt
 		line=$(printf '%5s %-7s  kernel:%-15s  mslab:%s' \
 			"$size" "$v" "$kf" "$mf")
 		if [ "$k" = "$m" ] && [ "${k#*-}" = "$k" ]; then

@@ -151,14 +151,14 @@ done
 ktap_test_result "sysfs: SLUB's attribute files in every cache" [ "$missing" -eq 0 ]
 ktap_test_result "sysfs: SLUB's modes (0400 read-only, 0600 writable)" [ "$badmode" -eq 0 ]
 
-nfiles=0 unreadable=0
-for f in "$SYSFS"/*/*; do
-	nfiles=$((nfiles + 1))
-	if ! cat "$f" >/dev/null; then
-		ktap_print_msg "cannot read $f"
-		unreadable=$((unreadable + 1))
-	fi
-done
+# One cat for all (a fork per file cost 80 s under TCG): it reads on past
+# a file it cannot read and names that file on stderr.
+set -- "$SYSFS"/*/*
+nfiles=$#
+errs=$(cat "$@" 2>&1 >/dev/null)
+unreadable=0
+[ -z "$errs" ] || unreadable=$(echo "$errs" | wc -l)
+[ -z "$errs" ] || ktap_print_msg "cannot read: $errs"
 ktap_print_msg "read $nfiles sysfs files"
 ktap_test_result "sysfs: every file of every cache readable" [ "$unreadable" -eq 0 ]
 
