@@ -7,6 +7,10 @@
 #                 print the state of its caches
 #   make check    set up, then lint + KUnit under UML + selftests in QEMU
 #   make lint     checkpatch.pl --strict and sparse on mslab's own files
+#   make dkms     install the sources in /usr/src/mslab-<version> and let
+#                 DKMS build and install mslab.ko for every kernel with
+#                 headers, and for each kernel installed later
+#   make dkms-src DKMS_SRC=DIR  only copy the DKMS sources to DIR
 #   make clean
 #
 # Kbuild and mslab/Kbuild describe what is built; this file only drives it.
@@ -22,6 +26,11 @@ endif
 
 KBUILD_FLAGS := W=1 KCFLAGS=-Werror
 
+MSLAB_VERSION := $(shell sed -n 's/^\#define MSLAB_VERSION "\(.*\)"/\1/p' include/linux/mslab.h)
+DKMS_SRC ?= /usr/src/mslab-$(MSLAB_VERSION)
+# What DKMS builds mslab.ko from: the module and the headers it includes.
+DKMS_FILES := dkms.conf mslab include
+
 all: modules
 
 modules:
@@ -33,6 +42,22 @@ clean:
 	@if [ -n "$(KDIR)" ] && [ -f "$(KDIR)/Makefile" ]; then \
 		$(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	rm -rf build
+
+dkms-src:
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)
+	cp -r $(DKMS_FILES) $(DKMS_SRC)/
+	find $(DKMS_SRC) \( -name '*.o' -o -name '*.ko' -o -name '*.mod*' \
+		-o -name '.*.cmd' -o -name 'modules.order' \
+		-o -name 'Module.symvers' \) -delete
+
+# Every kernel with headers (a build link in /lib/modules) gets a build.
+dkms: dkms-src
+	dkms add -m mslab -v $(MSLAB_VERSION)
+	for k in $$(cd /lib/modules && ls); do \
+		[ -e /lib/modules/$$k/build/Makefile ] || continue; \
+		dkms install -m mslab -v $(MSLAB_VERSION) -k $$k || exit 1; \
+	done
 
 setup:
 	@scripts/setup.sh
@@ -55,4 +80,4 @@ run: setup
 bench: setup
 	@scripts/bench.sh
 
-.PHONY: all modules clean setup lint kunit selftest check run bench
+.PHONY: all modules clean setup lint kunit selftest check run bench dkms dkms-src

@@ -6,6 +6,8 @@
 # ones. A grep, not a version test, since distributions backport. Included
 # by every Kbuild that builds mslab or its clients.
 
+ccflags-y += -DMSLAB_BACKPORT_PROBED
+
 # mslab_probe HEADER,REGEX,NAME (a literal "(" in REGEX is $(paren))
 paren := [(]
 comma := ,
@@ -16,4 +18,3 @@ ccflags-y += $(call mslab_probe,linux/memcontrol.h,bool memcg_kmem_online$(paren
 ccflags-y += $(call mslab_probe,linux/memcontrol.h,[*]folio_memcg_check$(paren),FOLIO_MEMCG_CHECK)
 ccflags-y += $(call mslab_probe,linux/kthread.h,int kthread_stop_put$(paren),KTHREAD_STOP_PUT)
 ccflags-y += $(call mslab_probe,linux/slab.h,kvrealloc$(paren)const void [*]p$(comma) size_t oldsize,KVREALLOC_OLDSIZE)
-ccflags-y += $(call mslab_probe,linux/slab.h,^struct kmem_cache_args [{],KMEM_CACHE_ARGS)

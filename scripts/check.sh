@@ -6,6 +6,8 @@
 #   kunit     KUnit suites under UML, KASAN + lockdep    (scripts/kunit.sh)
 #   uml-hosts that UML kernel on other XSAVE sizes, in QEMU (scripts/uml-hosts.sh)
 #   selftest  kselftests in QEMU, 4 vCPUs, 2 NUMA nodes  (scripts/vm-selftest.sh)
+#   kernels   DKMS builds for the four kernels; the SMP, geometry and debug
+#             selftests on 6.1, 6.1-rt and 6.12-rt     (scripts/vm-kernels.sh)
 #   debug     the SMP selftests on debug kernels: KASAN + lockdep + fault
 #             injection, KCSAN with 8 vCPUs in 4 nodes  (scripts/vm-debug.sh)
 # A failing stage does not stop the others. The last line is the sum over
@@ -17,7 +19,7 @@ set -uo pipefail
 
 rm -rf "$MSLAB_RESULTS"
 mkdir -p "$MSLAB_RESULTS"
-stages=(lint kunit uml-hosts vm-selftest vm-debug)
+stages=(lint kunit uml-hosts vm-selftest vm-kernels vm-debug)
 for stage in "${stages[@]}"; do
 	start=$(date +%s)
 	log "=== $stage ==="
@@ -32,7 +34,7 @@ done
 passed=0
 failed=0
 skipped=0
-for stage in lint kunit uml-hosts selftest debug; do
+for stage in lint kunit uml-hosts selftest kernels debug; do
 	f="$MSLAB_RESULTS/$stage.counts"
 	if [ ! -f "$f" ]; then
 		log "stage $stage recorded no result"

@@ -146,9 +146,11 @@ mslab_debian_modules() {
 }
 
 # Build mslab and the client/test modules against Debian's 6.12 headers (or
-# the kernel build tree $3, e.g. the debug kernel's) in the shadow tree $1,
-# logging to $2, and, for Debian's kernel, add the Debian modules the
-# selftests load (mslab_debian_modules). The .ko files are left in $1.
+# the kernel build tree $3: the debug kernel's, another kernel's headers) in
+# the shadow tree $1, logging to $2, and, for Debian's 6.12 kernel, add the
+# Debian modules the selftests load (mslab_debian_modules) and the kernel's
+# own test code (mslab_link_kernel_tests: 6.12's sources, run only in the
+# selftest stage). The .ko files are left in $1.
 mslab_build_vm_modules() {
 	local obj=$1 build_log=$2
 	local kdir=${3:-/usr/src/linux-headers-$(mslab_abi)-amd64}
@@ -156,11 +158,19 @@ mslab_build_vm_modules() {
 	[ -f "$kdir/Makefile" ] || die "$kdir is missing (run scripts/setup.sh)"
 	log "building mslab against $kdir"
 	mslab_shadow_tree "$obj"
-	mslab_link_kernel_tests "$obj"
+	# (mslab_shadow_tree removed the links of an earlier build.)
+	[ -n "${3:-}" ] || mslab_link_kernel_tests "$obj"
 	find "$obj" -name '*.ko' -delete
 	make -C "$kdir" M="$obj" W=1 KCFLAGS=-Werror -j"$(nproc)" modules \
 		>"$build_log" 2>&1 || return
 	[ -n "${3:-}" ] || mslab_debian_modules "$obj"
+}
+
+# The other kernels setup.sh resolved, a line "NAME RELEASE" each
+# (6.1 6.1.0-57-amd64).
+mslab_kernels() {
+	[ -f "$MSLAB_CACHE/kernels" ] || die "run scripts/setup.sh first"
+	cat "$MSLAB_CACHE/kernels"
 }
 
 # The size of this host's XSAVE area in bytes (CPUID leaf 0xD, EBX: the

@@ -11,7 +11,10 @@
  *  - a macro's presence (#ifdef) where the interface is a macro;
  *  - __has_include() for headers that came later;
  *  - for functions, a grep of the kernel's headers at build time
- *    (include/mslab_backport.mk defines MSLAB_HAVE_<NAME>).
+ *    (include/mslab_backport.mk defines MSLAB_HAVE_<NAME>, and
+ *    MSLAB_BACKPORT_PROBED). Those shims exist only in a build that
+ *    includes that file, as mslab's own Kbuild files do: a client module
+ *    built without it keeps its kernel's interfaces as they are.
  * Each shim says which kernel brought the interface, so it can go when mslab
  * stops supporting the kernels before it.
  *
@@ -35,22 +38,22 @@
 /* === Headers that came later ============================================ */
 
 /* 6.7: COUNT_ARGS() and CONCATENATE() left kernel.h for args.h. */
-#if __has_include(<linux/args.h>)
+#if __has_include("linux/args.h")
 #include <linux/args.h>
 #endif
 /* 6.6: the sprintf() family left kernel.h for sprintf.h. */
-#if __has_include(<linux/sprintf.h>)
+#if __has_include("linux/sprintf.h")
 #include <linux/sprintf.h>
 #endif
 /* 6.5: scope-based cleanup (DEFINE_FREE(), __free()). */
-#if __has_include(<linux/cleanup.h>)
+#if __has_include("linux/cleanup.h")
 #include <linux/cleanup.h>
 #endif
 /* 6.3: KUnit's static stubs. Without them a stub redirects nothing. */
-#if __has_include(<kunit/static_stub.h>)
+#if __has_include("kunit/static_stub.h")
 #include <kunit/static_stub.h>
 #else
-#define KUNIT_STATIC_STUB_REDIRECT(real_fn_name, args...) do { } while (0)
+#define KUNIT_STATIC_STUB_REDIRECT(...) do { } while (0)
 #endif
 
 /* === Page orders ======================================================== */
@@ -70,6 +73,16 @@
 #endif
 #ifndef NR_PAGE_ORDERS
 #define NR_PAGE_ORDERS (MAX_PAGE_ORDER + 1)
+#endif
+
+/* === Caches ============================================================ */
+
+/*
+ * 6.12: struct kmem_cache_args, and kmem_cache_create() a macro that takes
+ * it or the legacy arguments (the compat header maps both forms).
+ */
+#ifdef kmem_cache_create
+#define MSLAB_HAVE_KMEM_CACHE_ARGS 1
 #endif
 
 /* === Slab flags ========================================================= */
@@ -92,6 +105,26 @@
 #define _SLAB_OBJECT_POISON 31
 #endif
 
+/* === Allocation profiling =============================================== */
+
+/*
+ * 6.10: the allocation calls are macros over *_noprof() functions (memory
+ * allocation profiling). Before, the functions had the plain names.
+ */
+#ifndef alloc_hooks
+#define kmem_cache_alloc_noprof kmem_cache_alloc
+#define kmem_cache_alloc_node_noprof kmem_cache_alloc_node
+#define kmem_cache_alloc_lru_noprof kmem_cache_alloc_lru
+#define kmem_cache_alloc_bulk_noprof kmem_cache_alloc_bulk
+#define kmalloc_noprof kmalloc
+#endif
+
+/*
+ * What follows only mslab's own code needs (a client could get a clash:
+ * 6.1's crypto/b128ops.h has a u128 of its own).
+ */
+#ifdef MSLAB_BACKPORT_PROBED
+
 /* === Double-word cmpxchg ================================================ */
 
 /*
@@ -102,7 +135,8 @@
  */
 #if !defined(system_has_cmpxchg128) && defined(system_has_cmpxchg_double) && \
 	defined(CONFIG_ARCH_SUPPORTS_INT128)
-typedef unsigned __int128 u128;
+/* 6.5's typedef, as a macro: a type of the kernel's own name. */
+#define u128 unsigned __int128
 
 #define system_has_cmpxchg128() system_has_cmpxchg_double()
 
@@ -130,20 +164,6 @@ static __always_inline bool try_cmpxchg128(u128 *ptr, u128 *oldp, u128 new)
 #define __my_cpu_var(var) (var)
 #endif
 
-/* === Allocation profiling =============================================== */
-
-/*
- * 6.10: the allocation calls are macros over *_noprof() functions (memory
- * allocation profiling). Before, the functions had the plain names.
- */
-#ifndef alloc_hooks
-#define kmem_cache_alloc_noprof kmem_cache_alloc
-#define kmem_cache_alloc_node_noprof kmem_cache_alloc_node
-#define kmem_cache_alloc_lru_noprof kmem_cache_alloc_lru
-#define kmem_cache_alloc_bulk_noprof kmem_cache_alloc_bulk
-#define kmalloc_noprof kmalloc
-#endif
-
 /* === Reallocation ====================================================== */
 
 /*
@@ -165,6 +185,7 @@ static inline void *mslab_backport_kvrealloc(const void *p, size_t size,
 	}
 	return kvrealloc(p, old, size, flags);
 }
+
 #define kvrealloc mslab_backport_kvrealloc
 #endif
 
@@ -229,7 +250,7 @@ static inline void shrinker_free(struct shrinker *shrinker)
 #define folio_memcg_check(folio) page_memcg_check(&(folio)->page)
 #endif
 
-/* === Threads and files (the test modules') ============================== */
+/* === Threads (the test modules') ======================================== */
 
 /* 6.6: kthread_stop() and put_task_struct() in one call. */
 #ifndef MSLAB_HAVE_KTHREAD_STOP_PUT
@@ -241,6 +262,10 @@ static inline int kthread_stop_put(struct task_struct *k)
 	return ret;
 }
 #endif
+
+#endif /* MSLAB_BACKPORT_PROBED */
+
+/* === Files (the test modules') ========================================== */
 
 /* 6.5: a seq_file attribute with a write method. */
 #ifndef DEFINE_SHOW_STORE_ATTRIBUTE
