@@ -18,3 +18,6 @@ ccflags-y += $(call mslab_probe,linux/memcontrol.h,bool memcg_kmem_online$(paren
 ccflags-y += $(call mslab_probe,linux/memcontrol.h,[*]folio_memcg_check$(paren),FOLIO_MEMCG_CHECK)
 ccflags-y += $(call mslab_probe,linux/kthread.h,int kthread_stop_put$(paren),KTHREAD_STOP_PUT)
 ccflags-y += $(call mslab_probe,linux/slab.h,kvrealloc$(paren)const void [*]p$(comma) size_t oldsize,KVREALLOC_OLDSIZE)
+
+# Headers (sparse 0.6.4 has no __has_include()).
+ccflags-y += $(if $(wildcard $(srctree)/include/kunit/static_stub.h),-DMSLAB_HAVE_KUNIT_STATIC_STUB_H)

@@ -9,7 +9,6 @@
  * kernel has. Everything is detected by feature, never by version number,
  * since distributions backport interfaces into their stable kernels:
  *  - a macro's presence (#ifdef) where the interface is a macro;
- *  - __has_include() for headers that came later;
  *  - for functions, a grep of the kernel's headers at build time
  *    (include/mslab_backport.mk defines MSLAB_HAVE_<NAME>, and
  *    MSLAB_BACKPORT_PROBED). Those shims exist only in a build that
@@ -19,6 +18,12 @@
  * stops supporting the kernels before it.
  *
  * Included by <linux/mslab.h>, so every mslab source and client sees it.
+ *
+ * Headers that came later are not included here (sparse 0.6.4, Debian 12's,
+ * has no __has_include()): the sprintf() family is in <linux/kernel.h> on
+ * every kernel (in sprintf.h, which kernel.h includes, since 6.6), and
+ * <linux/slab.h> brings cleanup.h (DEFINE_FREE(), __free()) where it
+ * exists (6.5).
  */
 #ifndef _LINUX_MSLAB_BACKPORT_H
 #define _LINUX_MSLAB_BACKPORT_H
@@ -35,27 +40,6 @@
 #include <linux/types.h>
 #include <linux/vmalloc.h>
 
-/* === Headers that came later ============================================ */
-
-/* 6.7: COUNT_ARGS() and CONCATENATE() left kernel.h for args.h. */
-#if __has_include("linux/args.h")
-#include <linux/args.h>
-#endif
-/* 6.6: the sprintf() family left kernel.h for sprintf.h. */
-#if __has_include("linux/sprintf.h")
-#include <linux/sprintf.h>
-#endif
-/* 6.5: scope-based cleanup (DEFINE_FREE(), __free()). */
-#if __has_include("linux/cleanup.h")
-#include <linux/cleanup.h>
-#endif
-/* 6.3: KUnit's static stubs. Without them a stub redirects nothing. */
-#if __has_include("kunit/static_stub.h")
-#include <kunit/static_stub.h>
-#else
-#define KUNIT_STATIC_STUB_REDIRECT(...) do { } while (0)
-#endif
-
 /* === Page orders ======================================================== */
 
 /*
@@ -65,11 +49,21 @@
  * which always was the largest block's size in pages.
  */
 #ifndef MAX_PAGE_ORDER
+/*
+ * So the kernel predates 6.8, whose SLUB also changed how it picks a
+ * cache's slab order: mslab follows the rule of the SLUB beside it
+ * (geometry.c). That is a policy, not an interface, so this is the nearest
+ * thing to a feature test it has.
+ */
+#define MSLAB_SLUB_ORDER_BEFORE_6_8 true
 #if MAX_ORDER_NR_PAGES == (1 << MAX_ORDER)
 #define MAX_PAGE_ORDER MAX_ORDER
 #else
 #define MAX_PAGE_ORDER (MAX_ORDER - 1)
 #endif
+#endif
+#ifndef MSLAB_SLUB_ORDER_BEFORE_6_8
+#define MSLAB_SLUB_ORDER_BEFORE_6_8 false
 #endif
 #ifndef NR_PAGE_ORDERS
 #define NR_PAGE_ORDERS (MAX_PAGE_ORDER + 1)
@@ -162,6 +156,15 @@ static __always_inline bool try_cmpxchg128(u128 *ptr, u128 *oldp, u128 new)
  */
 #if defined(CONFIG_X86) && !defined(__my_cpu_var)
 #define __my_cpu_var(var) (var)
+#endif
+
+/* === KUnit ============================================================= */
+
+/* 6.3: KUnit's static stubs. Without them a stub redirects nothing. */
+#ifdef MSLAB_HAVE_KUNIT_STATIC_STUB_H
+#include <kunit/static_stub.h>
+#else
+#define KUNIT_STATIC_STUB_REDIRECT(...) do { } while (0)
 #endif
 
 /* === Reallocation ====================================================== */

@@ -134,6 +134,7 @@ mslab_compat_create_usercopy(const char *name, unsigned int size,
  */
 #undef kmem_cache_create
 #ifdef MSLAB_HAVE_KMEM_CACHE_ARGS
+#include <linux/args.h>	/* since 6.7, so on every kernel with the args */
 #define kmem_cache_create(...)						\
 	CONCATENATE(mslab_compat_create_, COUNT_ARGS(__VA_ARGS__))(__VA_ARGS__)
 #else
