@@ -131,6 +131,34 @@ static void calculate_order_exact_values(struct kunit *test)
 }
 
 /*
+ * 6.1's rule (for kernels before 6.8): it lowers min_objects rather than
+ * accept more than 1/4 waste. Strides of 10,928 to 12,280 bytes, two per
+ * 32 KiB slab at most, are where it differs from 6.12's (order 2: one
+ * object in 16 KiB; 6.12 takes order 3); elsewhere up to 8 KiB the two
+ * agree, which is why the kernel's own caches of 6.1 matched mslab's
+ * before mslab had this rule.
+ */
+static void calculate_order_before_6_8(struct kunit *test)
+{
+	unsigned int min_objects = ref_min_objects(), size;
+
+	MSLAB_TEST_REQUIRES(test, PAGE_SIZE == 4096);
+
+	KUNIT_EXPECT_EQ(test, mslab_calculate_order_before_6_8(10928, 2), 2);
+	KUNIT_EXPECT_EQ(test, mslab_calculate_order_before_6_8(12280, 2), 2);
+	KUNIT_EXPECT_EQ(test, mslab_calculate_order_before_6_8(12288, 2), 3);
+	KUNIT_EXPECT_EQ(test, ref_order(10928), 3);
+	for (size = 8; size <= 8192; size += 8) {
+		unsigned int objects = min(min_objects,
+					   max((PAGE_SIZE << MSLAB_MAX_ORDER) / size, 1U));
+
+		KUNIT_ASSERT_EQ_MSG(test,
+				    mslab_calculate_order_before_6_8(size, objects),
+				    ref_order(size), "stride %u", size);
+	}
+}
+
+/*
  * A stride larger than a slab of slub_max_order gets the order of one
  * object (SLUB's calculate_order()); one larger than the buddy allocator's
  * largest block has none.
@@ -403,6 +431,7 @@ static struct kunit_case mslab_geometry_test_cases[] = {
 	KUNIT_CASE(calculate_order_follows_slub),
 	KUNIT_CASE(calculate_order_exact_values),
 	KUNIT_CASE(calculate_order_too_big),
+	KUNIT_CASE(calculate_order_before_6_8),
 	KUNIT_CASE_PARAM(calculate_alignment_exact, mslab_align_gen_params),
 	KUNIT_CASE_PARAM(created_cache_follows_slub_rules,
 			 mslab_variant_gen_params),

@@ -5,7 +5,9 @@
  * (mm/slub.c: calculate_sizes(), calculate_order(), calc_slab_order();
  * mm/slab_common.c: calculate_alignment()), so that a cache has the same
  * order, objects per slab and stride as the kernel's cache created with the
- * same arguments and debug flags.
+ * same arguments and debug flags. On kernels before 6.8 the slab order
+ * follows their SLUB's rule instead (calculate_order_before_6_8()), since
+ * the point is to match the SLUB beside it.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -62,12 +64,47 @@ static unsigned int calc_slab_order(unsigned int size, unsigned int min_order,
 }
 
 /**
+ * mslab_calculate_order_before_6_8() - SLUB's slab order before Linux 6.8
+ * @size: object stride, at most a slab of MSLAB_MAX_ORDER
+ * @min_objects: objects wanted per slab (from the CPU count), at most what
+ *		 a slab of MSLAB_MAX_ORDER holds
+ *
+ * 6.1's calculate_order(): for min_objects down to 2, the smallest order
+ * holding them that wastes at most 1/16, 1/8 or 1/4 of the slab; else the
+ * smallest order holding one object. 6.8 ("attempt to find layouts up to
+ * 1/2 waste") keeps min_objects and accepts up to 1/2 instead: for strides
+ * of 10,928 to 12,280 bytes 6.1 gives order 2 (one object in 16 KiB) where
+ * 6.12 gives order 3 (two in 32 KiB); for the other strides up to 64 KiB
+ * they agree.
+ *
+ * Return: the order.
+ */
+unsigned int mslab_calculate_order_before_6_8(unsigned int size,
+					      unsigned int min_objects)
+{
+	unsigned int fraction, order;
+
+	for (; min_objects > 1; min_objects--) {
+		for (fraction = 16; fraction >= 4; fraction /= 2) {
+			order = calc_slab_order(size,
+						get_order(min_objects * size),
+						MSLAB_MAX_ORDER, fraction);
+			if (order <= MSLAB_MAX_ORDER)
+				return order;
+		}
+	}
+	return get_order(size);
+}
+EXPORT_SYMBOL_IF_KUNIT(mslab_calculate_order_before_6_8);
+
+/**
  * mslab_calculate_order() - preferred slab order for an object stride
  * @size: object stride
  *
- * SLUB's rule: enough objects per slab for the machine's CPU count
+ * SLUB 6.12's rule: enough objects per slab for the machine's CPU count
  * (4 * (fls(cpus) + 1)), then the smallest order up to MSLAB_MAX_ORDER
- * wasting at most 1/16 of the slab, else 1/8, 1/4, 1/2. A stride larger
+ * wasting at most 1/16 of the slab, else 1/8, 1/4, 1/2. Before 6.8, the
+ * kernel's own rule (mslab_calculate_order_before_6_8()). A stride larger
  * than a slab of MSLAB_MAX_ORDER (a 32 KiB object with debug metadata)
  * gets the order of one object, as SLUB's calculate_order() gives it.
  *
@@ -90,6 +127,9 @@ int mslab_calculate_order(unsigned int size)
 	min_objects = 4 * (fls(nr_cpus) + 1);
 	max_objects = max(mslab_order_objects(MSLAB_MAX_ORDER, size), 1U);
 	min_objects = min(min_objects, max_objects);
+	/* The rule of the SLUB beside mslab (mslab_backport.h). */
+	if (MSLAB_SLUB_ORDER_BEFORE_6_8)
+		return mslab_calculate_order_before_6_8(size, min_objects);
 
 	min_order = get_order(min_objects * size);
 	if (mslab_order_objects(min_order, size) > MSLAB_MAX_OBJS_PER_SLAB)

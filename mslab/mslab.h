@@ -596,6 +596,8 @@ void mslab_set_tunables(struct mslab_cache *s);
 unsigned int mslab_calculate_alignment(slab_flags_t flags, unsigned int align,
 				       unsigned int size);
 int mslab_calculate_order(unsigned int size);
+unsigned int mslab_calculate_order_before_6_8(unsigned int size,
+					      unsigned int min_objects);
 
 /* slab.c */
 struct mslab_slab *mslab_new_slab(struct mslab_cache *s,

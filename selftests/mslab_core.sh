@@ -4,7 +4,7 @@
 # Selftest of mslab's cache core, run as root in the QEMU VM (4 vCPUs, two
 # NUMA nodes; scripts/vm-selftest.sh) under busybox sh. Four parts:
 #
-#  geometry   mslab_geometry.ko creates, for 24 sizes from 8 to 8192 bytes and
+#  geometry   mslab_geometry.ko creates, for 25 sizes from 8 to 11264 bytes and
 #             7 variants (plain, SLAB_HWCACHE_ALIGN, align 64, a ctor, and
 #             the debug layouts SLAB_RED_ZONE, SLAB_POISON and all four
 #             debug flags), a kernel cache (SLAB_NO_MERGE) and an mslab
@@ -37,7 +37,7 @@ HOTPLUG_CPU=3
 # Keep in step with geo_sizes[] and geo_variants[] in
 # selftests/modules/mslab_geometry.c.
 GEO_SIZES="8 16 24 32 40 48 56 64 72 96 128 192 256 264 384 512 700 1024 1536
-	2048 3000 4096 5000 8192"
+	2048 3000 4096 5000 8192 11264"
 GEO_VARIANTS="plain hw a64 ctor z p fzpu"
 GEO_ATTRS="order objs_per_slab slab_size object_size align sanity_checks
 	red_zone poison store_user"

@@ -26,7 +26,7 @@
 
 static const unsigned int geo_sizes[] = {
 	8, 16, 24, 32, 40, 48, 56, 64, 72, 96, 128, 192, 256, 264, 384, 512,
-	700, 1024, 1536, 2048, 3000, 4096, 5000, 8192,
+	700, 1024, 1536, 2048, 3000, 4096, 5000, 8192, 11264,
 };
 
 /* The constructor of the "ctor" variant: it only has to exist. */
