@@ -10,12 +10,14 @@
 # must survive olddefconfig: one that a dependency dropped fails the
 # build, named.
 #
-#   scripts/debug-kernel.sh [kasan|kcsan]
+#   scripts/debug-kernel.sh [kasan|kcsan|rt]
 #
 #   kasan  (default) debug-kernel-kasan.config: generic inline KASAN, in
 #          $MSLAB_CACHE/debug-build
 #   kcsan  debug-kernel-kcsan.config: KCSAN (which excludes KASAN), in
 #          $MSLAB_CACHE/debug-build-kcsan
+#   rt     debug-kernel-rt.config: PREEMPT_RT, with the raw spinlock
+#          nesting checks, in $MSLAB_CACHE/debug-build-rt
 #
 # Prints the build directory on stdout; its bzImage is
 # arch/x86/boot/bzImage.
@@ -30,7 +32,8 @@ flavour=${1:-kasan}
 case $flavour in
 kasan)	build="$MSLAB_CACHE/debug-build" ;;
 kcsan)	build="$MSLAB_CACHE/debug-build-kcsan" ;;
-*)	die "unknown flavour '$flavour' (kasan, kcsan)" ;;
+rt)	build="$MSLAB_CACHE/debug-build-rt" ;;
+*)	die "unknown flavour '$flavour' (kasan, kcsan, rt)" ;;
 esac
 configs=("$MSLAB_ROOT/scripts/debug-kernel.config"
 	 "$MSLAB_ROOT/scripts/debug-kernel-$flavour.config")

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check stage "debug": mslab's SMP selftests under the kernel's own
-# detectors, on the two debug kernels of scripts/debug-kernel.sh (built
+# detectors, on the three debug kernels of scripts/debug-kernel.sh (built
 # once from Debian's linux-source-6.12 and cached):
 #
 #   kasan  generic inline KASAN, lockdep (PROVE_LOCKING), DEBUG_ATOMIC_SLEEP,
@@ -14,6 +14,11 @@
 #          nodes. Runs mslab_smp.sh, with 10,000 allocations per CPU thread
 #          and run (MSLAB_SMP_OPS) rather than 50,000: 8 vCPUs under TCG on
 #          2 host cores and KCSAN's watchpoints make each one slower.
+#   rt     PREEMPT_RT with the same lockdep and DEBUG_* options, and the
+#          raw spinlock nesting checks; 4 vCPUs in two nodes. Runs
+#          mslab_smp.sh (10,000 allocations per thread and run) and
+#          mslab_switch.sh: mslab's RT paths (locked fast paths, migration
+#          disabled slow paths, the sheaves' cmpxchg claim) under lockdep.
 #
 # The modules are built for each kernel in its own shadow tree
 # (build/vm-kasan, build/vm-kcsan). Every report fails the run as in the
@@ -36,17 +41,20 @@ problems=0
 declare -A tests=(
 	[kasan]="MSLAB_SMP_OPS=25000 sh /selftests/run_all.sh smp switch faults"
 	[kcsan]="MSLAB_SMP_OPS=10000 sh /selftests/run_all.sh smp"
+	[rt]="MSLAB_SMP_OPS=10000 sh /selftests/run_all.sh smp switch"
 )
 declare -A vm_opts=(
 	[kasan]="-c 4 -N 2"
 	[kcsan]="-c 8 -N 4"
+	[rt]="-c 4 -N 2"
 )
 declare -A kernel_args=(
 	[kasan]="debug_pagealloc=on"
 	[kcsan]=""
+	[rt]=""
 )
 
-for flavour in kasan kcsan; do
+for flavour in kasan kcsan rt; do
 	start=$(date +%s)
 	if ! build=$("$MSLAB_ROOT/scripts/debug-kernel.sh" "$flavour"); then
 		log "the $flavour debug kernel did not build"
