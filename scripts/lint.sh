@@ -21,17 +21,33 @@ cd "$MSLAB_ROOT"
 mapfile -t files < <(git ls-files --cached --others --exclude-standard \
 	'*.[ch]' | sort)
 
-# checkpatch: a file at a time, so a failure names its file.
-for f in "${files[@]}"; do
+# checkpatch: a file at a time, so a failure names its file; as many at
+# once as there are CPUs (each is a perl start-up: 40 s in turn on 2
+# cores). Each prints its report and then "PASS file" or "FAIL file".
+checkpatch_one() {
+	local out
 	if out=$(perl "$src/scripts/checkpatch.pl" --no-tree --strict \
-			--show-types --quiet --file "$f" 2>&1); then
-		passed=$((passed + 1))
+			--show-types --quiet --file "$1" 2>&1); then
+		echo "PASS $1"
 	else
-		echo "$out"
-		log "checkpatch: $f"
-		failed=$((failed + 1))
+		printf '%s\nFAIL %s\n' "$out" "$1"
 	fi
-done
+}
+export -f checkpatch_one
+export src
+report="$MSLAB_RESULTS/checkpatch.log"
+printf '%s\0' "${files[@]}" |
+	xargs -0 -n 1 -P "$(nproc)" bash -c 'checkpatch_one "$1"' _ >"$report"
+grep -v '^PASS ' "$report" | grep -v '^FAIL ' || true
+while read -r f; do
+	log "checkpatch: $f"
+done < <(sed -n 's/^FAIL //p' "$report")
+passed=$((passed + $(grep -c '^PASS ' "$report" || true)))
+failed=$((failed + $(grep -c '^FAIL ' "$report" || true)))
+if [ $((passed + failed)) -ne "${#files[@]}" ]; then
+	log "checkpatch: $((passed + failed)) results for ${#files[@]} files"
+	failed=$((failed + 1))
+fi
 
 # sparse: a full C=2 build in a shadow tree, so in-tree objects are untouched.
 obj="$MSLAB_ROOT/build/sparse"
