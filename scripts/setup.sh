@@ -15,14 +15,15 @@
 #   6.1      linux-headers-amd64          Debian 12's default kernel
 #   6.1-rt   linux-headers-rt-amd64       its PREEMPT_RT flavour
 #   6.12-rt  linux-headers-6.12-rt-amd64  6.12's PREEMPT_RT flavour
-# with their headers and unsigned images, and dkms (make dkms-check).
+# with their headers and unsigned images, and dkms (with openssl, which
+# signs what it builds; scripts/vm-kernels.sh).
 set -euo pipefail
 
 . "$(dirname "$0")/lib.sh"
 
 BASE_PKGS="linux-source-6.12 qemu-system-x86 busybox-static sparse
 	flex bison bc libelf-dev libssl-dev cpio kmod make gcc python3
-	gnuplot-nox perl xz-utils libc6-dev patch dkms"
+	gnuplot-nox perl xz-utils libc6-dev patch dkms openssl"
 
 # NAME META-PACKAGE of each other kernel (see above).
 EXTRA_KERNELS="6.1:linux-headers-amd64 6.1-rt:linux-headers-rt-amd64

@@ -18,7 +18,7 @@ DIR=$(cd "$(dirname "$0")" && pwd)
 . "$DIR/ktap_helpers.sh"
 
 MODULES=${MSLAB_MODULES:-/modules}
-CYCLES=100
+CYCLES=50
 OPS=300
 
 ktap_print_header
