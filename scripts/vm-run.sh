@@ -144,17 +144,43 @@ for ((node = 0; node < nodes; node++)); do
 		   -numa "node,nodeid=$node,cpus=$((node * per_node))-$(((node + 1) * per_node - 1)),memdev=m$node")
 done
 
+# A kernel that has not started init after boot_timeout_s is stuck in its
+# boot: seen under TCG, a CPU's timer stops firing and RCU stalls before
+# init, and the run would only end at its timeout. boot_watchdog stops that
+# VM (found by its initramfs, unique to this run) and leaves a mark for
+# died_before_init, which boots once more.
+boot_timeout_s=${MSLAB_VM_BOOT_TIMEOUT:-240}
+boot_watchdog() {
+	local waited=0
+
+	while [ "$waited" -lt "$boot_timeout_s" ]; do
+		sleep 5
+		waited=$((waited + 5))
+		grep -a -q 'Run /init as init process' "$log_file" 2>/dev/null &&
+			return 0
+	done
+	log "the kernel did not start init within ${boot_timeout_s}s: stopping the VM"
+	touch "$tmp/boot-stuck"
+	pkill -f -- "$tmp/initramfs.cpio.gz"
+}
+
 boot_vm() {
 	log "booting $kernel (timeout ${timeout_s}s, console in $log_file)"
 	start=$(date +%s.%N)
+	rm -f "$tmp/boot-stuck"
+	: >"$log_file"
+	boot_watchdog &
+	watchdog=$!
 	set +e
 	timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
 		-nographic -no-reboot -nic none \
 		-cpu max -m 2G "${topology[@]}" \
 		-kernel "$kernel" -initrd "$tmp/initramfs.cpio.gz" \
 		-append "console=ttyS0 panic=-1 oops=panic loglevel=7 rdinit=/init $extra_args" \
-		</dev/null 2>&1 | tr -d '\r' | tee "$log_file"
+		</dev/null 2>&1 | stdbuf -oL tr -d '\r' | tee "$log_file"
 	qemu_rc=${PIPESTATUS[0]}
+	kill "$watchdog" 2>/dev/null
+	wait "$watchdog" 2>/dev/null
 	set -e
 	# The console's last line ("reboot: Power down") has no newline.
 	[ -z "$(tail -c 1 "$log_file")" ] || echo
@@ -163,12 +189,14 @@ boot_vm() {
 }
 
 # Did the kernel report something before it started init, i.e. before any
-# command or module of ours ran? Seen once in about 60 boots of
-# Debian's kernel under TCG: an Oops on an int3 left by text patching, in
-# the timer code during boot.
+# command or module of ours ran, or never start it (boot_watchdog)? Seen
+# under TCG with Debian's kernel: an Oops on an int3 left by text patching,
+# in the timer code during boot (once in about 60 boots), and a boot stuck
+# in RCU stalls after a CPU's timer stopped (once in about 100).
 died_before_init() {
 	local init_line report_line
 
+	[ ! -e "$tmp/boot-stuck" ] || return 0
 	report_line=$(mslab_splats "$log_file" | head -n 1 | cut -d: -f1)
 	[ -n "$report_line" ] || return 1
 	init_line=$(grep -a -n -m1 'Run /init as init process' "$log_file" |
@@ -180,7 +208,12 @@ boot_vm
 # Such a boot says nothing about mslab: boot once more, keeping its log.
 if died_before_init; then
 	cp "$log_file" "$MSLAB_RESULTS/$name-console-boot1.log"
-	log "the kernel failed before init ran (line $(mslab_splats "$log_file" | head -n 1)); booting again, the first log is $name-console-boot1.log"
+	if [ -e "$tmp/boot-stuck" ]; then
+		why="did not start init"
+	else
+		why="failed before init ran (line $(mslab_splats "$log_file" | head -n 1))"
+	fi
+	log "the kernel $why; booting again, the first log is $name-console-boot1.log"
 	boot_vm
 fi
 
