@@ -8,15 +8,15 @@
 #   kasan  generic inline KASAN, lockdep (PROVE_LOCKING), DEBUG_ATOMIC_SLEEP,
 #          DEBUG_VM, DEBUG_LIST, DEBUG_PAGEALLOC booted with
 #          debug_pagealloc=on, fault injection; 4 vCPUs in two nodes.
-#          Runs mslab_smp.sh (25,000 allocations per CPU thread and run),
+#          Runs mslab_smp.sh (12,000 allocations per CPU thread and run),
 #          mslab_switch.sh and mslab_faults.sh.
 #   kcsan  KCSAN with the same lockdep and DEBUG_* options; 8 vCPUs in four
-#          nodes. Runs mslab_smp.sh, with 10,000 allocations per CPU thread
+#          nodes. Runs mslab_smp.sh, with 5,000 allocations per CPU thread
 #          and run (MSLAB_SMP_OPS) rather than 50,000: 8 vCPUs under TCG on
 #          2 host cores and KCSAN's watchpoints make each one slower.
 #   rt     PREEMPT_RT with the same lockdep and DEBUG_* options, and the
 #          raw spinlock nesting checks; 4 vCPUs in two nodes. Runs
-#          mslab_smp.sh (10,000 allocations per thread and run; its
+#          mslab_smp.sh (5,000 allocations per thread and run; its
 #          validate run switches debugging under the stress): mslab's RT
 #          paths (locked fast paths, slow paths with migration disabled,
 #          the sheaves' cmpxchg claim) under lockdep. mslab_switch.sh runs
@@ -41,9 +41,9 @@ problems=0
 
 # The tests each kernel runs and its VM.
 declare -A tests=(
-	[kasan]="MSLAB_SMP_OPS=25000 sh /selftests/run_all.sh smp switch faults"
-	[kcsan]="MSLAB_SMP_OPS=10000 sh /selftests/run_all.sh smp"
-	[rt]="MSLAB_SMP_OPS=10000 sh /selftests/run_all.sh smp"
+	[kasan]="MSLAB_SMP_OPS=12000 sh /selftests/run_all.sh smp switch faults"
+	[kcsan]="MSLAB_SMP_OPS=5000 sh /selftests/run_all.sh smp"
+	[rt]="MSLAB_SMP_OPS=5000 sh /selftests/run_all.sh smp"
 )
 declare -A vm_opts=(
 	[kasan]="-c 4 -N 2"
