@@ -112,11 +112,11 @@ while read -r name release; do
 		fi
 		mod_args+=(-m "$k")
 	done
-	# 25,000 allocations per stress thread, half the full suite's.
 	case $name in
 	*-rt) these=$rt_tests ;;
 	*) these=$tests ;;
 	esac
+	# 25,000 allocations per stress thread, half the full suite's.
 	mslab_vm_boot "kernel-$name" "slab_nomerge" \
 		"MSLAB_SMP_OPS=25000 sh /selftests/run_all.sh $these" \
 		-k "/boot/vmlinuz-$release" "${mod_args[@]}"
