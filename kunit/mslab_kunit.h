@@ -18,7 +18,16 @@
 #include <kunit/resource.h>
 #include <kunit/test.h>
 
+/* The suites test every layer: they see all of mslab's headers. */
+#include "bulk.h"
+#include "cache.h"
+#include "cpu_slab.h"
+#include "debug.h"
 #include "mslab.h"
+#include "node.h"
+#include "sheaf.h"
+#include "slab.h"
+#include "state.h"
 
 /* Skip a case whose expectations need @cond (kfence_test.c's helper). */
 #define MSLAB_TEST_REQUIRES(test, cond) do {				\

@@ -2,115 +2,74 @@
 /*
  * mslab bulk allocation and free (SLUB 6.12's kmem_cache_alloc_bulk() and
  * kmem_cache_free_bulk()): many objects under one acquisition of the
- * per-CPU lock, and frees grouped per slab into detached freelists. The
- * sheaf front end refills and flushes its arrays through the same code.
+ * per-CPU lock, and frees grouped per slab into detached freelists.
+ *
+ * Two levels: the users' entry points, mslab_cache_alloc_bulk() and
+ * mslab_cache_free_bulk(), which count the users' statistics and check
+ * every pointer freed; and the interface the slab layers offer the layers
+ * above, mslab_take_objects() and mslab_return_objects(), which the
+ * sheaves refill and flush through and which trust their objects. Below
+ * both are the cpu slab layer (cpu_slab.c) and, for debug caches, debug.c.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/slab.h>
 
-#include "mslab.h"
-
-/* A debug cache's objects one by one, each checked. */
-static int alloc_bulk_debug(struct mslab_cache *s, struct mslab_layout *l,
-			    gfp_t gfpflags, size_t size, void **p, bool user)
-{
-	size_t i;
-
-	for (i = 0; i < size; i++) {
-		if (user)
-			mslab_stat(s, ALLOC_SLOWPATH);
-		p[i] = mslab_debug_alloc(s, l, gfpflags, NUMA_NO_NODE,
-					 s->object_size, _RET_IP_);
-		if (unlikely(!p[i])) {
-			mslab_free_bulk(s, i, p, user, _RET_IP_);
-			return 0;
-		}
-	}
-	return size;
-}
+#include "bulk.h"
+#include "cache.h"
+#include "cpu_slab.h"
+#include "debug.h"
 
 /**
- * mslab_alloc_bulk() - allocate several objects from the slab layer
+ * mslab_take_objects() - take objects from the slab layers
  * @s: the cache
  * @gfpflags: as for mslab_cache_alloc()
  * @size: number of objects
  * @p: array of @size pointers to fill
- * @user: count them as the user's allocations (alloc_fastpath and
- *	  alloc_slowpath), not as a sheaf refill
+ * @slow: if not NULL, set to the number of objects that took a slow path
+ *	  (a debug cache's every one)
  *
- * All or nothing: takes objects from this CPU's freelist under one
- * acquisition of the per-CPU lock, refilling it through the slow path as
- * needed (SLUB's __kmem_cache_alloc_bulk()).
+ * All or nothing: from this CPU's freelist, or a debug cache's slabs one
+ * object at a time, each checked.
  *
  * Context: any context @gfpflags allow.
- * Return: @size, or 0 with nothing allocated.
+ * Return: @size, or 0 with nothing taken.
  */
-int mslab_alloc_bulk(struct mslab_cache *s, gfp_t gfpflags, size_t size,
-		     void **p, bool user)
+int mslab_take_objects(struct mslab_cache *s, gfp_t gfpflags, size_t size,
+		       void **p, size_t *slow)
 {
 	struct mslab_layout *l = READ_ONCE(s->layout);
-	struct mslab_cpu *c;
-	unsigned long flags;
-	size_t i;
+	size_t taken = 0, nr_slow = 0;
 
 	if (!size)
 		return 0;
 	might_alloc(gfpflags);
-	if (unlikely(l != &s->plain))
-		return alloc_bulk_debug(s, l, gfpflags, size, p, user);
-
-	c = mslab_get_cpu_ptr(s->cpu_slab);
-	local_lock_irqsave(&s->cpu_slab->lock, flags);
-	for (i = 0; i < size; i++) {
-		void *object = c->freelist;
-
-		if (unlikely(!object)) {
-			/*
-			 * The slow path takes the lock itself and may sleep
-			 * for a new slab; bump the tid first so racing fast
-			 * paths see the freelist changed under them.
-			 */
-			c->tid = mslab_next_tid(c->tid);
-			local_unlock_irqrestore(&s->cpu_slab->lock, flags);
-			if (user)
-				mslab_stat(s, ALLOC_SLOWPATH);
-			p[i] = mslab_slab_alloc_slow(s, gfpflags, NUMA_NO_NODE, c);
-			if (unlikely(!p[i]))
-				goto error;
-			/*
-			 * Debugging switched on meanwhile: the slow path gave
-			 * one object and installed no slab (layout.c). The
-			 * rest come from debug slabs, not a new plain slab
-			 * each.
-			 */
-			l = READ_ONCE(s->layout);
-			if (unlikely(l != &s->plain)) {
-				mslab_put_cpu_ptr(s->cpu_slab);
-				if (alloc_bulk_debug(s, l, gfpflags, size - i - 1,
-						     p + i + 1, user))
-					return size;
-				mslab_free_bulk(s, i + 1, p, user, _RET_IP_);
-				return 0;
-			}
-			c = this_cpu_ptr(s->cpu_slab);
-			local_lock_irqsave(&s->cpu_slab->lock, flags);
-			continue;
-		}
-		c->freelist = mslab_get_freepointer(&s->plain, object);
-		p[i] = object;
-		if (user)
-			mslab_stat(s, ALLOC_FASTPATH);
+	if (likely(l == &s->plain)) {
+		taken = mslab_cpu_slab_take(s, gfpflags, size, p, &nr_slow);
+		if (likely(taken == size))
+			goto done;
+		/*
+		 * Debugging switched on meanwhile: the rest come from debug
+		 * slabs. Otherwise there was no memory.
+		 */
+		l = READ_ONCE(s->layout);
+		if (l == &s->plain)
+			goto fail;
 	}
-	c->tid = mslab_next_tid(c->tid);
-	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
-	mslab_put_cpu_ptr(s->cpu_slab);
+	for (; taken < size; taken++) {
+		nr_slow++;
+		p[taken] = mslab_debug_alloc(s, l, gfpflags, NUMA_NO_NODE,
+					     s->object_size, _RET_IP_);
+		if (unlikely(!p[taken]))
+			goto fail;
+	}
+done:
+	if (slow)
+		*slow = nr_slow;
 	return size;
-
-error:
-	mslab_put_cpu_ptr(s->cpu_slab);
-	mslab_free_bulk(s, i, p, user, _RET_IP_);
+fail:
+	mslab_return_objects(s, taken, p, _RET_IP_);
 	return 0;
 }
 
@@ -129,10 +88,12 @@ error:
 int mslab_cache_alloc_bulk(struct mslab_cache *s, gfp_t gfpflags, size_t size,
 			   void **p)
 {
-	size_t i;
+	size_t i, slow;
 
-	if (!mslab_alloc_bulk(s, gfpflags, size, p, true))
+	if (!mslab_take_objects(s, gfpflags, size, p, &slow))
 		return 0;
+	mslab_stat_add(s, ALLOC_FASTPATH, size - slow);
+	mslab_stat_add(s, ALLOC_SLOWPATH, slow);
 	if (unlikely(mslab_want_init_on_alloc(gfpflags, s) ||
 		     mslab_want_init_on_free(s)))
 		for (i = 0; i < size; i++)
@@ -161,7 +122,7 @@ struct detached_freelist {
  */
 static size_t build_detached_freelist(struct mslab_cache *s, size_t size,
 				      void **p, struct detached_freelist *df,
-				      bool user, unsigned long addr)
+				      bool checked, unsigned long addr)
 {
 	const struct mslab_layout *l;
 	int lookahead = 3;
@@ -173,8 +134,8 @@ static size_t build_detached_freelist(struct mslab_cache *s, size_t size,
 	object = p[--size];
 	if (ZERO_OR_NULL_PTR(object))
 		return size;
-	if (!user) {
-		/* Objects of @s from mslab's own sheaves: checked when freed. */
+	if (!checked) {
+		/* Objects of @s mslab holds: checked when they were freed. */
 		df->slab = mslab_virt_to_slab(object);
 		df->s = s;
 	} else if (!s) {
@@ -185,13 +146,13 @@ static size_t build_detached_freelist(struct mslab_cache *s, size_t size,
 		}
 		df->s = df->slab->cache;
 	} else {
-		df->slab = mslab_free_to_slab(s, object, addr);
+		df->slab = mslab_lookup_slab_checked(s, object, addr);
 		if (!df->slab)
 			return size;
 		df->s = s;
 	}
-	if (unlikely(user && !mslab_obj_in_slab(df->slab->layout, df->slab,
-						object))) {
+	if (unlikely(checked &&
+		     !mslab_obj_in_slab(df->slab->layout, df->slab, object))) {
 		mslab_report_free_error(df->s, object, addr,
 					"not the start of an object");
 		df->slab = NULL;
@@ -208,7 +169,7 @@ static size_t build_detached_freelist(struct mslab_cache *s, size_t size,
 	 * a debug slab's by debug.c once its checks have passed; objects
 	 * from sheaves were zeroed when they were freed into them.
 	 */
-	init = user && l == &df->s->plain && mslab_want_init_on_free(df->s);
+	init = checked && l == &df->s->plain && mslab_want_init_on_free(df->s);
 	if (init)
 		mslab_init_on_free_plain(df->s, object);
 	mslab_set_freepointer(l, object, NULL);
@@ -238,29 +199,48 @@ static size_t build_detached_freelist(struct mslab_cache *s, size_t size,
 	return same;
 }
 
+/*
+ * Free @p's objects one detached freelist at a time, each to its slab's
+ * layer; with @checked, a user's, each checked and counted.
+ */
+static void free_objects(struct mslab_cache *s, size_t size, void **p,
+			 bool checked, unsigned long addr)
+{
+	enum mslab_freed how;
+
+	while (size) {
+		struct detached_freelist df;
+
+		size = build_detached_freelist(s, size, p, &df, checked, addr);
+		if (!df.slab)
+			continue;
+		/* A debug slab is never a cpu slab: its frees are debug.c's. */
+		if (mslab_slab_debug(df.slab))
+			how = mslab_debug_free(df.s, df.slab, df.freelist,
+					       df.tail, df.cnt, addr) ?
+			      MSLAB_FREED_SLOW : MSLAB_FREED_NONE;
+		else
+			how = mslab_cpu_slab_free(df.s, df.slab, df.freelist,
+						  df.tail, df.cnt, addr);
+		if (checked)
+			mslab_count_free(df.s, how, df.cnt);
+	}
+}
+
 /**
- * mslab_free_bulk() - free several objects to the slab layer
- * @s: the cache of every object, or NULL for any mslab memory
+ * mslab_return_objects() - give objects back to the slab layers
+ * @s: the cache of every object
  * @size: number of entries in @p
- * @p: the objects; the array is reordered
- * @user: the user's frees, counted and checked; else objects mslab itself
- *	  holds (a sheaf flush, an undone refill): @s is set and each is
- *	  known to be a valid object of @s, so it is not checked again
+ * @p: objects of @s that mslab handed out and holds (a sheaf's, an undone
+ *     take): not checked again; the array is reordered
  * @addr: the caller, for reports
  *
  * Context: any.
  */
-void mslab_free_bulk(struct mslab_cache *s, size_t size, void **p, bool user,
-		     unsigned long addr)
+void mslab_return_objects(struct mslab_cache *s, size_t size, void **p,
+			  unsigned long addr)
 {
-	while (size) {
-		struct detached_freelist df;
-
-		size = build_detached_freelist(s, size, p, &df, user, addr);
-		if (df.slab)
-			mslab_slab_free(df.s, df.slab, df.freelist, df.tail,
-					df.cnt, addr, user);
-	}
+	free_objects(s, size, p, false, addr);
 }
 
 /**
@@ -277,6 +257,6 @@ void mslab_free_bulk(struct mslab_cache *s, size_t size, void **p, bool user,
  */
 void mslab_cache_free_bulk(struct mslab_cache *s, size_t size, void **p)
 {
-	mslab_free_bulk(s, size, p, true, _RET_IP_);
+	free_objects(s, size, p, true, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mslab_cache_free_bulk);

@@ -18,7 +18,11 @@
 
 #include <kunit/visibility.h>
 
-#include "mslab.h"
+#include "cache.h"
+#include "cpu_slab.h"
+#include "debug.h"
+#include "node.h"
+#include "sheaf.h"
 
 DEFINE_MUTEX(mslab_mutex);	/* Protects mslab_caches; see alloc.c */
 LIST_HEAD(mslab_caches);
@@ -180,13 +184,7 @@ static int init_cache_nodes(struct mslab_cache *s)
 
 		if (!n)
 			return -ENOMEM;
-		spin_lock_init(&n->list_lock);
-		INIT_LIST_HEAD(&n->partial);
-		INIT_LIST_HEAD(&n->retired);
-		spin_lock_init(&n->all_lock);
-		INIT_LIST_HEAD(&n->all_slabs);
-		atomic_long_set(&n->nr_slabs, 0);
-		atomic_long_set(&n->total_objects, 0);
+		mslab_node_init(n);
 		s->node[node] = n;
 	}
 	return 0;
@@ -385,163 +383,6 @@ struct mslab_cache *mslab_cache_create(const char *name, unsigned int size,
 	return mslab_cache_create_caller(name, size, &args, flags, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mslab_cache_create);
-
-/* Fill classes that shrink sorts partial lists into (SLUB's value). */
-#define SHRINK_PROMOTE_MAX 32
-
-/**
- * mslab_shrink_nodes() - free empty node partial slabs, sort the rest
- * @s: the cache, with its CPUs flushed by the caller
- *
- * Every empty slab on a node partial list goes back to the buddy
- * allocator; the others are sorted so the fullest are used first, which
- * lets the emptiest drain (SLUB's __kmem_cache_do_shrink()).
- *
- * Return: 0 if every node is now free of slabs, 1 otherwise.
- */
-int mslab_shrink_nodes(struct mslab_cache *s)
-{
-	struct list_head promote[SHRINK_PROMOTE_MAX];
-	struct mslab_slab *slab, *t;
-	struct list_head discard;
-	unsigned long flags;
-	int node, i, ret = 0;
-
-	for_each_node(node) {
-		struct mslab_node *n = s->node[node];
-
-		INIT_LIST_HEAD(&discard);
-		for (i = 0; i < SHRINK_PROMOTE_MAX; i++)
-			INIT_LIST_HEAD(promote + i);
-
-		spin_lock_irqsave(&n->list_lock, flags);
-		list_for_each_entry_safe(slab, t, &n->partial, slab_list) {
-			/* Concurrent frees may lower inuse: an upper bound. */
-			int free = slab->objects - mslab_slab_inuse(slab);
-
-			if (free == slab->objects) {
-				mslab_remove_partial(n, slab);
-				list_add(&slab->slab_list, &discard);
-			} else if (free > 0 && free <= SHRINK_PROMOTE_MAX) {
-				list_move(&slab->slab_list, promote + free - 1);
-			}
-		}
-		for (i = SHRINK_PROMOTE_MAX - 1; i >= 0; i--)
-			list_splice(promote + i, &n->partial);
-		/* Normally none: a retired slab is freed once empty. */
-		list_for_each_entry_safe(slab, t, &n->retired, slab_list) {
-			if (!mslab_slab_inuse(slab)) {
-				mslab_remove_partial(n, slab);
-				list_add(&slab->slab_list, &discard);
-			}
-		}
-		spin_unlock_irqrestore(&n->list_lock, flags);
-
-		list_for_each_entry_safe(slab, t, &discard, slab_list)
-			mslab_discard_slab(s, slab);
-		if (atomic_long_read(&n->nr_slabs))
-			ret = 1;
-	}
-	return ret;
-}
-
-/**
- * mslab_shrink_empty() - free a cache's empty node partial slabs
- * @s: the cache
- * @max_pages: stop once this many pages are freed
- *
- * The shrinker's cheap step: only the slabs each node counts in nr_empty
- * go, no CPU is disturbed and nothing is sorted (mslab_shrink_nodes()
- * does all of that).
- *
- * Return: the pages freed.
- */
-unsigned long mslab_shrink_empty(struct mslab_cache *s,
-				 unsigned long max_pages)
-{
-	unsigned long flags, freed = 0;
-	struct mslab_slab *slab, *t;
-	LIST_HEAD(discard);
-	int node;
-
-	for_each_node(node) {
-		struct mslab_node *n = s->node[node];
-
-		/* Racy peek: a stale 0 leaves them to the next scan. */
-		if (freed >= max_pages || !n || !data_race(n->nr_empty))
-			continue;
-		spin_lock_irqsave(&n->list_lock, flags);
-		list_for_each_entry_safe(slab, t, &n->partial, slab_list) {
-			if (freed >= max_pages || !n->nr_empty)
-				break;
-			/* A debug slab's count is exact under the lock too. */
-			if (!slab->empty_on_node || mslab_slab_inuse(slab))
-				continue;
-			mslab_remove_partial(n, slab);
-			list_add(&slab->slab_list, &discard);
-			freed += 1UL << slab->order;
-		}
-		spin_unlock_irqrestore(&n->list_lock, flags);
-	}
-	list_for_each_entry_safe(slab, t, &discard, slab_list)
-		mslab_discard_slab(s, slab);
-	return freed;
-}
-EXPORT_SYMBOL_IF_KUNIT(mslab_shrink_empty);
-
-/**
- * mslab_discard_all_slabs() - free every slab of a cache, in use or not
- * @s: a cache nobody can reach any more (its users are gone)
- *
- * Context: module unload only.
- */
-void mslab_discard_all_slabs(struct mslab_cache *s)
-{
-	struct mslab_slab *slab;
-	unsigned long flags;
-	int node;
-
-	for_each_node(node) {
-		struct mslab_node *n = s->node[node];
-
-		for (;;) {
-			mslab_lock_all_slabs(n, &flags);
-			slab = list_first_entry_or_null(&n->all_slabs,
-							struct mslab_slab,
-							all_list);
-			if (slab && mslab_on_node_list(slab))
-				mslab_remove_partial(n, slab);
-			mslab_unlock_all_slabs(n, flags);
-			if (!slab)
-				break;
-			mslab_discard_slab(s, slab);
-		}
-	}
-}
-
-/**
- * mslab_count_inuse() - objects of a cache in use, exactly
- * @s: the cache, with its CPUs flushed so cpu freelists hold nothing
- *
- * Return: the sum of inuse over every slab of every node.
- */
-unsigned long mslab_count_inuse(struct mslab_cache *s)
-{
-	struct mslab_slab *slab;
-	unsigned long flags, x = 0;
-	int node;
-
-	for_each_node(node) {
-		struct mslab_node *n = s->node[node];
-
-		mslab_lock_all_slabs(n, &flags);
-		list_for_each_entry(slab, &n->all_slabs, all_list)
-			x += mslab_slab_inuse(slab);
-		mslab_unlock_all_slabs(n, flags);
-	}
-	return x;
-}
-EXPORT_SYMBOL_IF_KUNIT(mslab_count_inuse);
 
 /* Slabs of @s over all nodes, whatever their state. */
 static long mslab_cache_nr_slabs(struct mslab_cache *s)

@@ -3,7 +3,9 @@
  * mslab and CPUs: taking the slabs (and sheaves) a CPU holds back to the
  * node lists, on every CPU for shrink and destroy, and for a CPU that goes
  * offline (a cpuhp "dead" state that runs on a surviving CPU, as SLUB's
- * slub_cpu_dead()). The lock order is at the top of alloc.c.
+ * slub_cpu_dead()): the sheaves first, whose objects go back through the
+ * cpu slab layer, then the cpu slabs. The lock order is at the top of
+ * alloc.c.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -14,74 +16,9 @@
 
 #include <kunit/visibility.h>
 
-#include "mslab.h"
-
-/* Take the current CPU's cpu slab away from it and deactivate it. */
-static void flush_slab(struct mslab_cache *s)
-{
-	struct mslab_cpu *c;
-	struct mslab_slab *slab;
-	unsigned long flags;
-	void *freelist;
-
-	local_lock_irqsave(&s->cpu_slab->lock, flags);
-	c = this_cpu_ptr(s->cpu_slab);
-	slab = c->slab;
-	freelist = c->freelist;
-	c->slab = NULL;
-	c->freelist = NULL;
-	c->tid = mslab_next_tid(c->tid);
-	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
-
-	if (slab) {
-		mslab_deactivate_slab(s, slab, freelist);
-		mslab_stat(s, CPUSLAB_FLUSH);
-	}
-}
-
-/**
- * mslab_flush_cpu() - flush the slabs of a CPU that is dead
- * @s: the cache
- * @cpu: a CPU that is offline: nothing runs on it, so no lock is needed
- *
- * Context: CPU hotplug teardown, mslab_mutex held.
- */
-void mslab_flush_cpu(struct mslab_cache *s, unsigned int cpu)
-{
-	struct mslab_cpu *c = per_cpu_ptr(s->cpu_slab, cpu);
-	struct mslab_slab *slab, *partial;
-	void *freelist;
-
-	mslab_sheaves_flush_cpu(s, cpu);
-	slab = c->slab;
-	partial = c->partial;
-	freelist = c->freelist;
-	c->slab = NULL;
-	c->freelist = NULL;
-	c->partial = NULL;
-	c->tid = mslab_next_tid(c->tid);
-	if (slab) {
-		mslab_deactivate_slab(s, slab, freelist);
-		mslab_stat(s, CPUSLAB_FLUSH);
-	}
-	if (partial)
-		mslab_put_partials_list(s, partial);
-}
-
-/*
- * The slab count of a CPU's partial chain, read without the CPU's lock as
- * SLUB does. The head may leave the chain meanwhile, and the field shares
- * its word with list links: an impossible value reads as 0.
- */
-unsigned int mslab_chain_slabs_racy(struct mslab_slab *head)
-{
-	/* Racy by design: checked for sanity below. */
-	int slabs = data_race(READ_ONCE(head->slabs));
-
-	if (slabs < 0 || slabs > 2 * MSLAB_CPU_PARTIAL_LIMIT)
-		return 0;
-	return slabs;
-}
+#include "cache.h"
+#include "cpu_slab.h"
+#include "sheaf.h"
 
 struct mslab_flush_work {
 	struct work_struct work;
@@ -103,8 +40,7 @@ static void flush_cpu_slab_work(struct work_struct *w)
 		container_of(w, struct mslab_flush_work, work);
 
 	mslab_sheaves_flush_local(sfw->s);
-	flush_slab(sfw->s);
-	mslab_put_partials(sfw->s);
+	mslab_cpu_slab_flush_local(sfw->s);
 }
 
 static bool has_cpu_slab(int cpu, struct mslab_cache *s)
@@ -182,8 +118,10 @@ static int mslab_cpu_dead(unsigned int cpu)
 	struct mslab_cache *s;
 
 	mutex_lock(&mslab_mutex);
-	list_for_each_entry(s, &mslab_caches, list)
-		mslab_flush_cpu(s, cpu);
+	list_for_each_entry(s, &mslab_caches, list) {
+		mslab_sheaves_flush_cpu(s, cpu);
+		mslab_cpu_slab_flush_dead(s, cpu);
+	}
 	mutex_unlock(&mslab_mutex);
 	return 0;
 }

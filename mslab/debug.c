@@ -56,7 +56,10 @@
 
 #include <kunit/visibility.h>
 
-#include "mslab.h"
+#include "cache.h"
+#include "debug.h"
+#include "node.h"
+#include "slab.h"
 
 #if IS_ENABLED(CONFIG_STACKDEPOT) && IS_ENABLED(CONFIG_STACKTRACE)
 #define MSLAB_HAVE_STACKDEPOT 1
@@ -969,15 +972,14 @@ static void init_on_free_objects(struct mslab_cache *s,
  * @tail: last object
  * @cnt: number of objects
  * @addr: the caller, for reports and the free track
- * @user: count them as the user's frees (free_slowpath)
  *
  * SLUB's free_to_partial_list(): all or none of the objects are freed.
  *
  * Context: any; takes the slab's node list_lock.
+ * Return: true if they were freed, false if refused (reported).
  */
-void mslab_debug_free(struct mslab_cache *s, struct mslab_slab *slab,
-		      void *head, void *tail, int cnt, unsigned long addr,
-		      bool user)
+bool mslab_debug_free(struct mslab_cache *s, struct mslab_slab *slab,
+		      void *head, void *tail, int cnt, unsigned long addr)
 {
 	const struct mslab_layout *l = slab->layout;
 	struct mslab_node *n = s->node[mslab_slab_nid(slab)];
@@ -1014,10 +1016,9 @@ void mslab_debug_free(struct mslab_cache *s, struct mslab_slab *slab,
 	}
 	spin_unlock_irqrestore(&n->list_lock, flags);
 
-	if (freed && user)
-		mslab_stat_add(s, FREE_SLOWPATH, cnt);
 	if (discard)
 		mslab_discard_slab(s, slab);
+	return freed;
 }
 
 /* === Validation ========================================================= */

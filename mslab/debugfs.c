@@ -28,7 +28,8 @@
 
 #include <kunit/visibility.h>
 
-#include "mslab.h"
+#include "cache.h"
+#include "state.h"
 
 struct dentry *mslab_debugfs_root;
 EXPORT_SYMBOL_IF_KUNIT(mslab_debugfs_root);

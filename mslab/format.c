@@ -16,7 +16,7 @@
 
 #include <kunit/visibility.h>
 
-#include "mslab.h"
+#include "state.h"
 
 static const char *const mslab_fill_names[MSLAB_FILL_BUCKETS] = {
 	"empty", "<10%", "10-19%", "20-29%", "30-39%", "40-49%", "50-59%",

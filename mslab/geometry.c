@@ -20,7 +20,8 @@
 
 #include <kunit/visibility.h>
 
-#include "mslab.h"
+#include "cache.h"
+#include "debug.h"
 
 /**
  * mslab_calculate_alignment() - object alignment for a new cache

@@ -23,7 +23,7 @@
 
 #include <kunit/visibility.h>
 
-#include "mslab.h"
+#include "cache.h"
 
 bool mslab_hardened = true;
 EXPORT_SYMBOL_IF_KUNIT(mslab_hardened);

@@ -24,7 +24,9 @@
 
 #include <kunit/visibility.h>
 
-#include "mslab.h"
+#include "cache.h"
+#include "debug.h"
+#include "slab.h"
 
 /* Largest kmalloc index: SLUB's kmalloc_index() numbering, 8 KiB. */
 #define MSLAB_KMALLOC_MAX_INDEX	13

@@ -45,7 +45,9 @@
 
 #include <kunit/visibility.h>
 
-#include "mslab.h"
+#include "cache.h"
+#include "debug.h"
+#include "node.h"
 
 /*
  * The layout for @debug, made on first use.
@@ -149,40 +151,6 @@ unsigned int mslab_max_objects(struct mslab_cache *s)
 }
 EXPORT_SYMBOL_IF_KUNIT(mslab_max_objects);
 
-/* Step 4: partial and retired lists after a switch to s->layout. */
-static void sort_node_lists(struct mslab_cache *s, struct mslab_node *n)
-{
-	struct mslab_slab *slab, *t;
-	unsigned long flags;
-	LIST_HEAD(discard);
-	LIST_HEAD(moved);
-
-	spin_lock_irqsave(&n->list_lock, flags);
-	list_for_each_entry_safe(slab, t, &n->partial, slab_list) {
-		if (slab->layout == s->layout)
-			continue;
-		mslab_remove_partial(n, slab);
-		list_add(&slab->slab_list, &moved);
-	}
-	list_for_each_entry_safe(slab, t, &n->retired, slab_list) {
-		if (slab->layout != s->layout)
-			continue;
-		mslab_remove_partial(n, slab);
-		list_add(&slab->slab_list, &moved);
-	}
-	list_for_each_entry_safe(slab, t, &moved, slab_list) {
-		list_del(&slab->slab_list);
-		if (!mslab_slab_inuse(slab) && !mslab_keep_empty(s, n, slab))
-			list_add(&slab->slab_list, &discard);
-		else
-			mslab_add_partial(s, n, slab, DEACTIVATE_TO_TAIL);
-	}
-	spin_unlock_irqrestore(&n->list_lock, flags);
-
-	list_for_each_entry_safe(slab, t, &discard, slab_list)
-		mslab_discard_slab(s, slab);
-}
-
 /**
  * mslab_cache_set_debug() - switch a cache's debugging at run time
  * @s: the cache
@@ -230,7 +198,7 @@ int mslab_cache_set_debug(struct mslab_cache *s, slab_flags_t mask,
 	WRITE_ONCE(s->sheaves_on, s->sheaf_capacity && !debug);
 	mslab_flush_all(s, true);
 	for_each_node(node)
-		sort_node_lists(s, s->node[node]);
+		mslab_node_sort_lists(s, s->node[node]);
 out:
 	mutex_unlock(&mslab_mutex);
 	cpus_read_unlock();

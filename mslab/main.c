@@ -12,7 +12,8 @@
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 
-#include "mslab.h"
+#include "cache.h"
+#include "slab.h"
 
 static int __init mslab_init(void)
 {

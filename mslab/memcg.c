@@ -30,7 +30,7 @@
 #include <linux/slab.h>
 #include <linux/xarray.h>
 
-#include "mslab.h"
+#include "cache.h"
 
 #ifdef CONFIG_MEMCG
 

@@ -20,7 +20,9 @@
 #include <linux/notifier.h>
 #include <linux/string.h>
 
-#include "mslab.h"
+#include "cache.h"
+#include "debug.h"
+#include "node.h"
 
 /**
  * mslab_record_owner() - note which module a new cache belongs to

@@ -15,7 +15,7 @@
 #include <kunit/test-bug.h>
 #include <kunit/test.h>
 
-#include "mslab.h"
+#include "cache.h"
 
 /**
  * mslab_count_kunit_error() - count an error for the running KUnit test

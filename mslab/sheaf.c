@@ -2,14 +2,16 @@
 /*
  * mslab's second front end: per-CPU object arrays in front of the per-CPU
  * slabs, in the style of SLUB's sheaves (Linux 6.18/7.0) and Bonwick's
- * magazines (USENIX 2001).
+ * magazines (USENIX 2001). Its fast paths, one pop and one push, are inline
+ * in sheaf.h; this file has what they fall back to, the barns, flushing
+ * and set-up.
  *
  * Each CPU has a main sheaf it allocates from and frees to, objects[--size]
  * and objects[size++], and a spare swapped in when main runs empty or
  * full. Each node has a barn (Bonwick's depot) of full and empty sheaves
  * that CPUs exchange theirs with. Only when the barn has nothing to offer
  * do objects move between sheaves and slabs, a sheaf's worth at a time,
- * through the bulk paths.
+ * through bulk.c's take/return interface: the layer below.
  *
  * The fast paths disable preemption and set the CPU's busy flag: no atomic
  * instruction, no interrupt disabling. An interrupt arriving while the flag
@@ -35,7 +37,8 @@
 
 #include <kunit/visibility.h>
 
-#include "mslab.h"
+#include "bulk.h"
+#include "sheaf.h"
 
 /* Module-wide default front end for caches that do not choose one. */
 bool mslab_sheaves_default;
@@ -94,7 +97,7 @@ static void flush_sheaf(struct mslab_cache *s, struct mslab_sheaf *sheaf)
 	if (!sheaf->size)
 		return;
 	mslab_stat_add(s, SHEAF_FLUSH, sheaf->size);
-	mslab_free_bulk(s, sheaf->size, sheaf->objects, false, _RET_IP_);
+	mslab_return_objects(s, sheaf->size, sheaf->objects, _RET_IP_);
 	sheaf->size = 0;
 }
 
@@ -235,7 +238,7 @@ static void *sheaf_refill_alloc(struct mslab_cache *s, gfp_t gfpflags)
 	struct mslab_sheaf *main;
 	struct mslab_pcs *pcs;
 
-	if (!mslab_alloc_bulk(s, gfpflags, n, objects, false))
+	if (!mslab_take_objects(s, gfpflags, n, objects, NULL))
 		return NULL;
 	mslab_stat_add(s, SHEAF_REFILL, n);
 
@@ -256,84 +259,69 @@ static void *sheaf_refill_alloc(struct mslab_cache *s, gfp_t gfpflags)
 	}
 	if (n > 1) {
 		mslab_stat_add(s, SHEAF_FLUSH, n - 1);
-		mslab_free_bulk(s, n - 1, &objects[1], false, _RET_IP_);
+		mslab_return_objects(s, n - 1, &objects[1], _RET_IP_);
 	}
 	return objects[0];
 }
 
 /**
- * mslab_sheaf_alloc() - allocate from this CPU's sheaves
- * @s: a cache with sheaves
+ * mslab_sheaf_alloc_slow() - mslab_sheaf_alloc() when main is empty
+ * @s: the cache
+ * @pcs: this CPU's sheaves, entered; exited here
  * @gfpflags: as for mslab_cache_alloc()
  *
- * Context: any context @gfpflags allow.
- * Return: an object, or NULL to use the slab front end.
+ * The spare if it has objects, else a full sheaf from the barn, else a
+ * refill from the slabs.
+ *
+ * Return: an object, or NULL for the caller to use the cpu slab.
  */
-void *mslab_sheaf_alloc(struct mslab_cache *s, gfp_t gfpflags)
+void *mslab_sheaf_alloc_slow(struct mslab_cache *s, struct mslab_pcs *pcs,
+			     gfp_t gfpflags)
 {
-	struct mslab_sheaf *main, *full;
-	struct mslab_pcs *pcs;
+	struct mslab_sheaf *full;
 	void *object;
-
-	pcs = mslab_pcs_enter(s->pcs);
-	if (unlikely(!pcs))
-		return NULL;
-	main = pcs->main;
-	if (likely(main->size))
-		goto pop;
 
 	if (pcs->spare && pcs->spare->size) {
 		swap(pcs->main, pcs->spare);
-		main = pcs->main;
-		goto pop;
-	}
-	full = barn_swap_empty_for_full(s, main);
-	if (full) {
+	} else {
+		full = barn_swap_empty_for_full(s, pcs->main);
+		if (!full) {
+			mslab_pcs_exit(pcs);
+			object = sheaf_refill_alloc(s, gfpflags);
+			if (object)
+				mslab_stat(s, ALLOC_SLOWPATH);
+			return object;
+		}
 		pcs->main = full;
-		main = full;
-		goto pop;
 	}
-	mslab_pcs_exit(pcs);
-
-	object = sheaf_refill_alloc(s, gfpflags);
-	if (object)
-		mslab_stat(s, ALLOC_SLOWPATH);
-	return object;
-
-pop:
-	object = main->objects[--main->size];
+	object = pcs->main->objects[--pcs->main->size];
 	mslab_pcs_exit(pcs);
 	mslab_stat(s, ALLOC_FASTPATH);
 	return object;
 }
 
 /**
- * mslab_sheaf_free() - free to this CPU's sheaves
- * @s: a cache with sheaves
- * @obj: a valid object of @s, of this CPU's node
+ * mslab_sheaf_make_room() - mslab_sheaf_free() when main is full
+ * @s: the cache
+ * @pcs: this CPU's sheaves, entered
  * @addr: the caller, for reports
  *
- * Context: any.
- * Return: true if done (freed, or refused as a double free), false to use
- * the slab front end.
+ * An empty spare, else a new one with the full main kept as spare, else an
+ * empty sheaf from the barn for the full main, else half of main goes back
+ * to the slabs.
+ *
+ * Return: the main sheaf, with room for one object.
  */
-bool mslab_sheaf_free(struct mslab_cache *s, void *obj, unsigned long addr)
+struct mslab_sheaf *mslab_sheaf_make_room(struct mslab_cache *s,
+					  struct mslab_pcs *pcs,
+					  unsigned long addr)
 {
 	unsigned int half = s->sheaf_capacity / 2;
-	struct mslab_sheaf *main, *empty;
-	struct mslab_pcs *pcs;
-
-	pcs = mslab_pcs_enter(s->pcs);
-	if (unlikely(!pcs))
-		return false;
-	main = pcs->main;
-	if (likely(main->size < s->sheaf_capacity))
-		goto push;
+	struct mslab_sheaf *main = pcs->main, *empty;
 
 	if (pcs->spare && !pcs->spare->size) {
 		swap(pcs->main, pcs->spare);
-		main = pcs->main;
-		goto push;
+		return pcs->main;
 	}
 	if (!pcs->spare) {
 		/* Keep the full one as the spare, start an empty main. */
@@ -342,33 +330,19 @@ bool mslab_sheaf_free(struct mslab_cache *s, void *obj, unsigned long addr)
 		if (empty) {
 			pcs->spare = main;
 			pcs->main = empty;
-			main = empty;
-			goto push;
+			return empty;
 		}
 	}
 	empty = barn_swap_full_for_empty(s, main);
 	if (empty) {
 		pcs->main = empty;
-		main = empty;
-		goto push;
+		return empty;
 	}
 	/* Nowhere to put a full sheaf: send half of it to the slabs. */
 	mslab_stat_add(s, SHEAF_FLUSH, half);
-	mslab_free_bulk(s, half, &main->objects[main->size - half], false,
-			addr);
+	mslab_return_objects(s, half, &main->objects[main->size - half], addr);
 	main->size -= half;
-
-push:
-	/* The naive double-free check SLUB's hardened freelist makes. */
-	if (unlikely(main->size && main->objects[main->size - 1] == obj)) {
-		mslab_pcs_exit(pcs);
-		mslab_report_free_error(s, obj, addr, "double free");
-		return true;
-	}
-	main->objects[main->size++] = obj;
-	mslab_pcs_exit(pcs);
-	mslab_stat(s, FREE_FASTPATH);
-	return true;
+	return main;
 }
 
 /* === Flushing =========================================================== */

@@ -30,7 +30,9 @@
 #include <linux/ktime.h>
 #include <linux/shrinker.h>
 
-#include "mslab.h"
+#include "cache.h"
+#include "cpu_slab.h"
+#include "node.h"
 
 static struct shrinker *mslab_shrinker;
 

@@ -20,7 +20,9 @@
 
 #include <kunit/visibility.h>
 
-#include "mslab.h"
+#include "cache.h"
+#include "debug.h"
+#include "slab.h"
 
 /* Descriptors come from a kernel cache: mslab cannot allocate its own. */
 static struct kmem_cache *mslab_slab_desc_cache;
@@ -298,7 +300,7 @@ static void rcu_free_slab(struct rcu_head *h)
  * pages go back only after an RCU grace period, so a reader that found an
  * object under rcu_read_lock() still reads an object of this cache.
  *
- * Context: any; takes the slab's node list_lock.
+ * Context: any; takes the slab's node all_lock.
  */
 void mslab_discard_slab(struct mslab_cache *s, struct mslab_slab *slab)
 {
@@ -319,6 +321,27 @@ void mslab_discard_slab(struct mslab_cache *s, struct mslab_slab *slab)
 		free_slab(slab);
 }
 EXPORT_SYMBOL_IF_KUNIT(mslab_discard_slab);
+
+#ifndef MSLAB_HAVE_CMPXCHG_DOUBLE
+/* mslab_slab_update_freelist() where there is no cmpxchg128. */
+bool mslab_slab_update_freelist_locked(struct mslab_slab *slab,
+				       struct mslab_slab_state *old,
+				       struct mslab_slab_state *new)
+{
+	unsigned long flags;
+	bool ok = false;
+
+	spin_lock_irqsave(&slab->lock, flags);
+	if (slab->freelist == old->freelist &&
+	    slab->counters == old->counters) {
+		slab->freelist = new->freelist;
+		slab->counters = new->counters;
+		ok = true;
+	}
+	spin_unlock_irqrestore(&slab->lock, flags);
+	return ok;
+}
+#endif
 
 int mslab_slab_init(void)
 {

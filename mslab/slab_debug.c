@@ -25,7 +25,8 @@
 
 #include <kunit/visibility.h>
 
-#include "mslab.h"
+#include "cache.h"
+#include "debug.h"
 
 static char *slab_debug;
 module_param(slab_debug, charp, 0444);

@@ -40,7 +40,12 @@
 
 #include <kunit/visibility.h>
 
-#include "mslab.h"
+#include "cache.h"
+#include "cpu_slab.h"
+#include "debug.h"
+#include "node.h"
+#include "slab.h"
+#include "state.h"
 
 /* Tries at copying a node partial list that grows while it is allocated. */
 #define STATE_NODE_TRIES	4
@@ -354,36 +359,6 @@ void mslab_state_print(struct seq_file *m, const struct mslab_state *st)
 EXPORT_SYMBOL_IF_KUNIT(mslab_state_print);
 
 /* === /proc/slabinfo 2.1 ================================================= */
-
-/* Objects in use, or free with @free, of the slabs of one node list. */
-static unsigned long count_list(struct list_head *list, bool free)
-{
-	struct mslab_slab *slab;
-	unsigned long x = 0;
-
-	list_for_each_entry(slab, list, slab_list)
-		x += free ? slab->objects - mslab_slab_inuse(slab) :
-			    mslab_slab_inuse(slab);
-	return x;
-}
-
-/**
- * mslab_count_partial() - objects on a node's partial slabs
- * @n: the node
- * @free: count the free objects, else those in use
- *
- * Context: takes n->list_lock.
- * Return: the sum over the node partial and retired lists.
- */
-unsigned long mslab_count_partial(struct mslab_node *n, bool free)
-{
-	unsigned long flags, x;
-
-	spin_lock_irqsave(&n->list_lock, flags);
-	x = count_list(&n->partial, free) + count_list(&n->retired, free);
-	spin_unlock_irqrestore(&n->list_lock, flags);
-	return x;
-}
 
 /**
  * mslab_slabinfo_get() - a cache's figures for its /proc/slabinfo line

@@ -7,46 +7,17 @@
 #include <linux/build_bug.h>
 #include <linux/cpumask.h>
 #include <linux/kernel.h>
+#include <linux/stringify.h>
 
 #include <kunit/visibility.h>
 
-#include "mslab.h"
+#include "cache.h"
 
 const char *const mslab_stat_names[NR_MSLAB_STAT_ITEMS] = {
-	[ALLOC_FASTPATH]		= "alloc_fastpath",
-	[ALLOC_SLOWPATH]		= "alloc_slowpath",
-	[FREE_FASTPATH]			= "free_fastpath",
-	[FREE_SLOWPATH]			= "free_slowpath",
-	[FREE_FROZEN]			= "free_frozen",
-	[FREE_ADD_PARTIAL]		= "free_add_partial",
-	[FREE_REMOVE_PARTIAL]		= "free_remove_partial",
-	[ALLOC_FROM_PARTIAL]		= "alloc_from_partial",
-	[ALLOC_SLAB]			= "alloc_slab",
-	[ALLOC_REFILL]			= "alloc_refill",
-	[ALLOC_NODE_MISMATCH]		= "alloc_node_mismatch",
-	[FREE_SLAB]			= "free_slab",
-	[CPUSLAB_FLUSH]			= "cpuslab_flush",
-	[DEACTIVATE_FULL]		= "deactivate_full",
-	[DEACTIVATE_EMPTY]		= "deactivate_empty",
-	[DEACTIVATE_TO_HEAD]		= "deactivate_to_head",
-	[DEACTIVATE_TO_TAIL]		= "deactivate_to_tail",
-	[DEACTIVATE_REMOTE_FREES]	= "deactivate_remote_frees",
-	[DEACTIVATE_BYPASS]		= "deactivate_bypass",
-	[ORDER_FALLBACK]		= "order_fallback",
-	[CMPXCHG_DOUBLE_CPU_FAIL]	= "cmpxchg_double_cpu_fail",
-	[CMPXCHG_DOUBLE_FAIL]		= "cmpxchg_double_fail",
-	[CPU_PARTIAL_ALLOC]		= "cpu_partial_alloc",
-	[CPU_PARTIAL_FREE]		= "cpu_partial_free",
-	[CPU_PARTIAL_NODE]		= "cpu_partial_node",
-	[CPU_PARTIAL_DRAIN]		= "cpu_partial_drain",
-	[SHEAF_FLUSH]			= "sheaf_flush",
-	[SHEAF_REFILL]			= "sheaf_refill",
-	[SHEAF_ALLOC]			= "sheaf_alloc",
-	[SHEAF_FREE]			= "sheaf_free",
-	[BARN_GET]			= "barn_get",
-	[BARN_GET_FAIL]			= "barn_get_fail",
-	[BARN_PUT]			= "barn_put",
-	[BARN_PUT_FAIL]			= "barn_put_fail",
+#define MSLAB_STAT(item, name) \
+	[item] = __stringify(name),
+#include "stat_items.h"
+#undef MSLAB_STAT
 };
 
 static_assert(ARRAY_SIZE(mslab_stat_names) == NR_MSLAB_STAT_ITEMS);

@@ -25,7 +25,12 @@
 
 #include <kunit/visibility.h>
 
-#include "mslab.h"
+#include "cache.h"
+#include "cpu_slab.h"
+#include "debug.h"
+#include "node.h"
+#include "slab.h"
+#include "state.h"
 
 struct kset *mslab_kset;
 EXPORT_SYMBOL_IF_KUNIT(mslab_kset);
@@ -34,6 +39,9 @@ struct mslab_attribute {
 	struct attribute attr;
 	ssize_t (*show)(struct mslab_cache *s, char *buf);
 	ssize_t (*store)(struct mslab_cache *s, const char *x, size_t count);
+	/* A statistics file shows and clears counter @stat (no show/store). */
+	bool is_stat;
+	enum mslab_stat_item stat;
 };
 
 #define to_mslab_cache(k) container_of(k, struct mslab_cache, kobj)
@@ -421,53 +429,24 @@ static ssize_t clear_stat(struct mslab_cache *s, const char *buf,
 	return length;
 }
 
-#define STAT_ATTR(si, text)						\
-static const enum mslab_stat_item text##_item = si;			\
-static ssize_t text##_show(struct mslab_cache *s, char *buf)		\
-{									\
-	return show_stat(s, buf, text##_item);				\
-}									\
-static ssize_t text##_store(struct mslab_cache *s, const char *buf,	\
-			    size_t length)				\
-{									\
-	return clear_stat(s, buf, length, text##_item);			\
-}									\
-MSLAB_ATTR(text)
+/*
+ * One file per counter of stat_items.h, named as the counter, in the
+ * order of the list and so of enum mslab_stat_item.
+ */
+static struct mslab_attribute mslab_stat_attrs[] = {
+#define MSLAB_STAT(item, file) \
+	{ .attr = { .name = __stringify(file), .mode = 0600 }, \
+	  .is_stat = true, .stat = item },
+#include "stat_items.h"
+#undef MSLAB_STAT
+};
 
-STAT_ATTR(ALLOC_FASTPATH, alloc_fastpath);
-STAT_ATTR(ALLOC_SLOWPATH, alloc_slowpath);
-STAT_ATTR(FREE_FASTPATH, free_fastpath);
-STAT_ATTR(FREE_SLOWPATH, free_slowpath);
-STAT_ATTR(FREE_FROZEN, free_frozen);
-STAT_ATTR(FREE_ADD_PARTIAL, free_add_partial);
-STAT_ATTR(FREE_REMOVE_PARTIAL, free_remove_partial);
-STAT_ATTR(ALLOC_FROM_PARTIAL, alloc_from_partial);
-STAT_ATTR(ALLOC_SLAB, alloc_slab);
-STAT_ATTR(ALLOC_REFILL, alloc_refill);
-STAT_ATTR(ALLOC_NODE_MISMATCH, alloc_node_mismatch);
-STAT_ATTR(FREE_SLAB, free_slab);
-STAT_ATTR(CPUSLAB_FLUSH, cpuslab_flush);
-STAT_ATTR(DEACTIVATE_FULL, deactivate_full);
-STAT_ATTR(DEACTIVATE_EMPTY, deactivate_empty);
-STAT_ATTR(DEACTIVATE_TO_HEAD, deactivate_to_head);
-STAT_ATTR(DEACTIVATE_TO_TAIL, deactivate_to_tail);
-STAT_ATTR(DEACTIVATE_REMOTE_FREES, deactivate_remote_frees);
-STAT_ATTR(DEACTIVATE_BYPASS, deactivate_bypass);
-STAT_ATTR(ORDER_FALLBACK, order_fallback);
-STAT_ATTR(CMPXCHG_DOUBLE_CPU_FAIL, cmpxchg_double_cpu_fail);
-STAT_ATTR(CMPXCHG_DOUBLE_FAIL, cmpxchg_double_fail);
-STAT_ATTR(CPU_PARTIAL_ALLOC, cpu_partial_alloc);
-STAT_ATTR(CPU_PARTIAL_FREE, cpu_partial_free);
-STAT_ATTR(CPU_PARTIAL_NODE, cpu_partial_node);
-STAT_ATTR(CPU_PARTIAL_DRAIN, cpu_partial_drain);
-STAT_ATTR(SHEAF_FLUSH, sheaf_flush);
-STAT_ATTR(SHEAF_REFILL, sheaf_refill);
-STAT_ATTR(SHEAF_ALLOC, sheaf_alloc);
-STAT_ATTR(SHEAF_FREE, sheaf_free);
-STAT_ATTR(BARN_GET, barn_get);
-STAT_ATTR(BARN_GET_FAIL, barn_get_fail);
-STAT_ATTR(BARN_PUT, barn_put);
-STAT_ATTR(BARN_PUT_FAIL, barn_put_fail);
+/* Their group's attributes, from mslab_stat_attrs[] (mslab_sysfs_init()). */
+static struct attribute *mslab_stat_attr_list[NR_MSLAB_STAT_ITEMS + 1];
+
+static const struct attribute_group mslab_stat_group = {
+	.attrs = mslab_stat_attr_list,
+};
 
 static struct attribute *mslab_attrs[] = {
 	&slab_size_attr.attr,
@@ -501,43 +480,18 @@ static struct attribute *mslab_attrs[] = {
 	&partial_attr.attr,
 	&objects_partial_attr.attr,
 	&cpu_slabs_attr.attr,
-	&alloc_fastpath_attr.attr,
-	&alloc_slowpath_attr.attr,
-	&free_fastpath_attr.attr,
-	&free_slowpath_attr.attr,
-	&free_frozen_attr.attr,
-	&free_add_partial_attr.attr,
-	&free_remove_partial_attr.attr,
-	&alloc_from_partial_attr.attr,
-	&alloc_slab_attr.attr,
-	&alloc_refill_attr.attr,
-	&alloc_node_mismatch_attr.attr,
-	&free_slab_attr.attr,
-	&cpuslab_flush_attr.attr,
-	&deactivate_full_attr.attr,
-	&deactivate_empty_attr.attr,
-	&deactivate_to_head_attr.attr,
-	&deactivate_to_tail_attr.attr,
-	&deactivate_remote_frees_attr.attr,
-	&deactivate_bypass_attr.attr,
-	&order_fallback_attr.attr,
-	&cmpxchg_double_cpu_fail_attr.attr,
-	&cmpxchg_double_fail_attr.attr,
-	&cpu_partial_alloc_attr.attr,
-	&cpu_partial_free_attr.attr,
-	&cpu_partial_node_attr.attr,
-	&cpu_partial_drain_attr.attr,
-	&sheaf_flush_attr.attr,
-	&sheaf_refill_attr.attr,
-	&sheaf_alloc_attr.attr,
-	&sheaf_free_attr.attr,
-	&barn_get_attr.attr,
-	&barn_get_fail_attr.attr,
-	&barn_put_attr.attr,
-	&barn_put_fail_attr.attr,
 	NULL
 };
-ATTRIBUTE_GROUPS(mslab);
+
+static const struct attribute_group mslab_group = {
+	.attrs = mslab_attrs,
+};
+
+static const struct attribute_group *mslab_groups[] = {
+	&mslab_group,
+	&mslab_stat_group,
+	NULL
+};
 
 /* === kobject plumbing =================================================== */
 
@@ -546,6 +500,8 @@ static ssize_t mslab_attr_show(struct kobject *kobj, struct attribute *attr,
 {
 	struct mslab_attribute *attribute = to_mslab_attr(attr);
 
+	if (attribute->is_stat)
+		return show_stat(to_mslab_cache(kobj), buf, attribute->stat);
 	if (!attribute->show)
 		return -EIO;
 	return attribute->show(to_mslab_cache(kobj), buf);
@@ -556,6 +512,9 @@ static ssize_t mslab_attr_store(struct kobject *kobj, struct attribute *attr,
 {
 	struct mslab_attribute *attribute = to_mslab_attr(attr);
 
+	if (attribute->is_stat)
+		return clear_stat(to_mslab_cache(kobj), buf, len,
+				  attribute->stat);
 	if (!attribute->store)
 		return -EIO;
 	return attribute->store(to_mslab_cache(kobj), buf, len);
@@ -640,6 +599,11 @@ void mslab_sysfs_remove(struct mslab_cache *s)
 
 int mslab_sysfs_init(void)
 {
+	int i;
+
+	BUILD_BUG_ON(ARRAY_SIZE(mslab_stat_attrs) != NR_MSLAB_STAT_ITEMS);
+	for (i = 0; i < NR_MSLAB_STAT_ITEMS; i++)
+		mslab_stat_attr_list[i] = &mslab_stat_attrs[i].attr;
 	mslab_kset = kset_create_and_add("mslab", NULL, kernel_kobj);
 	if (!mslab_kset) {
 		pr_err("cannot create /sys/kernel/mslab\n");

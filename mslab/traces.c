@@ -28,7 +28,9 @@
 
 #include <kunit/visibility.h>
 
-#include "mslab.h"
+#include "cache.h"
+#include "debug.h"
+#include "node.h"
 
 /* One allocation (or free) site and what its objects have in common. */
 struct location {

@@ -3,7 +3,10 @@
 #
 # Lint mslab's C sources with the kernel's own tools:
 #  - scripts/checkpatch.pl --strict from linux-source-6.12, on every .c/.h:
-#    0 errors, 0 warnings, 0 checks;
+#    0 errors, 0 warnings, 0 checks, with one type ignored:
+#    MACRO_ARG_UNUSED, which every user of a list like mslab/stat_items.h
+#    trips (the enum takes a counter's constant, not its file name);
+#    MACRO_ARG_REUSE, its real cousin, stays on;
 #  - sparse (C=2) against Debian's 6.12 headers: no report on mslab's files.
 #    The UML-only KUnit sources are checked by sparse in the UML build
 #    (scripts/kunit.sh does not; checkpatch does cover them).
@@ -27,6 +30,7 @@ mapfile -t files < <(git ls-files --cached --others --exclude-standard \
 checkpatch_one() {
 	local out
 	if out=$(perl "$src/scripts/checkpatch.pl" --no-tree --strict \
+			--ignore MACRO_ARG_UNUSED \
 			--show-types --quiet --file "$1" 2>&1); then
 		echo "PASS $1"
 	else
