@@ -510,7 +510,7 @@ static struct page *switching_alloc_slab_page(gfp_t flags, int node,
 /*
  * A bulk allocation across a switch of debugging: the slow path that meets
  * the switch gives one object of its new plain slab and installs none
- * (layout.c); the rest must come from debug slabs, not from one new plain
+ * (debug_switch.c); the rest must come from debug slabs, not from one new plain
  * slab per object.
  */
 static void alloc_bulk_across_debug_switch(struct kunit *test)

@@ -25,6 +25,28 @@
 
 #include "mslab_kunit.h"
 
+/**
+ * mslab_debug_kmalloc() - allocate from a kmalloc-like cache
+ * @s: a cache, SLAB_KMALLOC | SLAB_STORE_USER to keep @size
+ * @gfpflags: as for mslab_cache_alloc(); __GFP_ZERO zeroes @size bytes
+ * @size: bytes asked for, at most the object size: the rest of the object
+ *	  is red zone (SLAB_RED_ZONE)
+ *
+ * SLUB's __kmalloc_cache_noprof() for a cache of its own, as kmalloc size
+ * classes with owner tracking record the size asked for: what the suites
+ * use to test the kmalloc red zone on a cache of their own. (Test-only;
+ * mslab's kmalloc does this through mslab_alloc_caller() itself.)
+ *
+ * Context: any context @gfpflags allow.
+ * Return: the object, or NULL.
+ */
+void *mslab_debug_kmalloc(struct mslab_cache *s, gfp_t gfpflags, size_t size)
+{
+	if (!size || size > s->object_size)
+		return NULL;
+	return mslab_alloc_caller(s, gfpflags, NUMA_NO_NODE, size, _RET_IP_);
+}
+
 static struct mslab_cache *debug_cache(struct kunit *test, const char *name,
 				       unsigned int size, slab_flags_t flags)
 {

@@ -12,7 +12,7 @@
 
 #include <kunit/test.h>
 
-#include "mslab.h"
+#include "cache.h"
 
 /* /sys/kernel/mslab is a kset directly under /sys/kernel. */
 static void sysfs_root_is_kset_under_kernel(struct kunit *test)

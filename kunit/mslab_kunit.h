@@ -147,4 +147,7 @@ static inline long mslab_test_pages_held(void)
 	return mslab_pages_held();
 }
 
+/* debug_kunit.c: a kmalloc of @size bytes from a cache of the test's own. */
+void *mslab_debug_kmalloc(struct mslab_cache *s, gfp_t gfpflags, size_t size);
+
 #endif /* _MSLAB_KUNIT_H */

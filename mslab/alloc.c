@@ -45,7 +45,7 @@
  *   spinlock (taken under a list_lock by node.c's frees, under the per-CPU
  *   lock by cpu_slab.c).
  *
- *   mslab_mutex also serialises switches of a cache's layout (layout.c);
+ *   mslab_mutex also serialises switches of a cache's layout (debug_switch.c);
  *   the paths read s->layout without a lock and check it where it matters:
  *   where a cpu slab or cpu partial slab is installed, under the per-CPU
  *   lock (mslab_cache_is_plain(), cpu_slab.c), and where a debug slab is

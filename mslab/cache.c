@@ -44,7 +44,7 @@ EXPORT_SYMBOL_IF_KUNIT(mslab_nr_caches);
  * The SLAB_* flags mslab implements: SLAB_KMALLOC marks a kmalloc-like
  * cache, whose debug metadata keeps the size asked for. SLAB_ACCOUNT
  * charges the cache's slab pages, not each object, to a memory cgroup
- * (geometry.c says which).
+ * (layout.c says which).
  */
 #define MSLAB_SUPPORTED_FLAGS (SLAB_HWCACHE_ALIGN | SLAB_RECLAIM_ACCOUNT | \
 			       SLAB_PANIC | SLAB_NO_MERGE | SLAB_CACHE_DMA | \
@@ -548,7 +548,7 @@ void mslab_cache_exit(void)
 
 	/*
 	 * Without the mutex: removing the sysfs files waits for writes in
-	 * progress, and a debug flag write takes the mutex (layout.c).
+	 * progress, and a debug flag write takes the mutex (debug_switch.c).
 	 */
 	list_for_each_entry_safe(s, t, &dead, list)
 		mslab_sysfs_remove(s);

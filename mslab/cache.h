@@ -11,7 +11,45 @@
 
 #include "mslab.h"
 
-/* geometry.c */
+/* === Module-wide state ================================================== */
+
+/* Serialises cache creation and destruction; protects mslab_caches. */
+extern struct mutex mslab_mutex;
+extern struct list_head mslab_caches;
+
+/* Caches in existence, leaked ones included. */
+extern atomic_t mslab_nr_caches;
+
+/* /sys/kernel/mslab: the parent of every cache's kobject. */
+extern struct kset *mslab_kset;
+/* /sys/kernel/debug/mslab */
+extern struct dentry *mslab_debugfs_root;
+
+/* layout.c: object layout, alignment, slab order (SLUB's calculate_sizes()) */
+/* A slab's object count must fit its 15-bit counter (SLUB's MAX_OBJS_PER_PAGE). */
+#define MSLAB_MAX_OBJS_PER_SLAB	32767
+/* Largest slab order used (SLUB's default slab_max_order). */
+#define MSLAB_MAX_ORDER		PAGE_ALLOC_COSTLY_ORDER
+/* SLUB's bounds on min_partial. */
+#define MSLAB_MIN_PARTIAL	5
+#define MSLAB_MAX_PARTIAL	10
+
+static inline unsigned int mslab_order_objects(unsigned int order,
+					       unsigned int size)
+{
+	return ((unsigned int)PAGE_SIZE << order) / size;
+}
+
+static inline struct mslab_oo mslab_oo_make(unsigned int order,
+					    unsigned int size)
+{
+	struct mslab_oo x = {
+		(order << MSLAB_OO_SHIFT) + mslab_order_objects(order, size)
+	};
+
+	return x;
+}
+
 int mslab_calculate_geometry(struct mslab_cache *s, unsigned int size,
 			     unsigned int align);
 int mslab_calculate_layout(struct mslab_cache *s, struct mslab_layout *l,
@@ -45,7 +83,7 @@ int mslab_layout_randomize(struct mslab_cache *s, struct mslab_layout *l);
 void *mslab_shuffle_freelist(const struct mslab_layout *l, void *base,
 			     unsigned int objects);
 
-/* layout.c: debug layouts, switching debugging at run time */
+/* debug_switch.c: debug layouts, switching debugging at run time */
 static inline unsigned int mslab_layout_index(slab_flags_t flags)
 {
 	return (flags & SLAB_CONSISTENCY_CHECKS ? 1 : 0) |
@@ -80,7 +118,7 @@ struct seq_file;
 void mslab_debugfs_add_traces(struct mslab_cache *s, struct dentry *dir);
 int mslab_traces_show(struct seq_file *seq, bool alloc);
 
-/* slab_debug.c */
+/* debug_param.c: the slab_debug= module parameter */
 slab_flags_t mslab_slab_debug_flags(const char *spec, const char *name,
 				    bool *found);
 /* "FZPUT" or "-", and the NUL. */

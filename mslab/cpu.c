@@ -90,7 +90,7 @@ static void flush_all_cpus_locked(struct mslab_cache *s, bool every_cpu)
  * @s: the cache
  * @every_cpu: run the flush on every online CPU, not only on those seen
  *	       holding a slab: a CPU's slow path may be installing one right
- *	       now, and a layout switch must not miss it (layout.c)
+ *	       now, and a layout switch must not miss it (debug_switch.c)
  *
  * Every CPU's sheaves, cpu slab and partial chain, and every node's barn.
  *

@@ -126,7 +126,7 @@ static void *freeze_slab(struct mslab_cache *s, struct mslab_slab *slab)
  *
  * Return: false, with nothing done, while debugging is on: the caller gives
  * the slabs back to their nodes. Checked under the CPU's lock, so once a
- * switch (layout.c) has flushed this CPU no plain slab joins its chain.
+ * switch (debug_switch.c) has flushed this CPU no plain slab joins its chain.
  */
 static bool put_cpu_partial(struct mslab_cache *s, struct mslab_slab *chain,
 			    bool drain)
@@ -584,7 +584,7 @@ size_t mslab_cpu_slab_take(struct mslab_cache *s, gfp_t gfpflags,
 			p[i] = cpu_slab_alloc_slow(s, gfpflags, NUMA_NO_NODE, c);
 			if (unlikely(!p[i]))
 				break;
-			/* No slab was installed for the rest (layout.c). */
+			/* No slab was installed for the rest (debug_switch.c). */
 			if (unlikely(!mslab_cache_is_plain(s))) {
 				i++;
 				break;

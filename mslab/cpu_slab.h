@@ -10,7 +10,7 @@
  * objects go through debug.c. A CPU checks that the cache is plain
  * (cache_is_plain()) under its per-CPU lock before it installs a cpu slab
  * or chains partial slabs, which is what a layout switch relies on
- * (layout.c).
+ * (debug_switch.c).
  */
 #ifndef _MSLAB_CPU_SLAB_H
 #define _MSLAB_CPU_SLAB_H
@@ -18,6 +18,19 @@
 #include <linux/prefetch.h>
 
 #include "mslab.h"
+#include "slab.h"
+
+/*
+ * A tid starts at the CPU number and advances by a power of two at least
+ * NR_CPUS, so two CPUs never share one: a fast path migrated to another CPU
+ * fails its cmpxchg there.
+ */
+#define MSLAB_TID_STEP roundup_pow_of_two(CONFIG_NR_CPUS)
+
+static inline unsigned long mslab_next_tid(unsigned long tid)
+{
+	return tid + MSLAB_TID_STEP;
+}
 
 /* What became of a free, for the callers' statistics. */
 enum mslab_freed {

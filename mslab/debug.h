@@ -164,8 +164,6 @@ unsigned int mslab_debug_orig_size(struct mslab_cache *s,
 void mslab_debug_set_orig_size(struct mslab_cache *s, struct mslab_slab *slab,
 			       void *object, unsigned int orig_size);
 
-void *mslab_debug_kmalloc(struct mslab_cache *s, gfp_t gfpflags,
-			  size_t size);
 void mslab_list_leaked_objects(struct mslab_cache *s, const char *where);
 
 #endif /* _MSLAB_DEBUG_H */

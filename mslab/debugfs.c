@@ -29,6 +29,7 @@
 #include <kunit/visibility.h>
 
 #include "cache.h"
+#include "slab.h"
 #include "state.h"
 
 struct dentry *mslab_debugfs_root;

@@ -12,7 +12,7 @@
  *
  * Both are chosen when a cache is created, from the module parameters
  * "hardened" and "random_freelist", so their cost can be measured A/B; every
- * layout of the cache (layout.c) shares its key and has its own order.
+ * layout of the cache (debug_switch.c) shares its key and has its own order.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -24,6 +24,7 @@
 #include <kunit/visibility.h>
 
 #include "cache.h"
+#include "slab.h"
 
 bool mslab_hardened = true;
 EXPORT_SYMBOL_IF_KUNIT(mslab_hardened);

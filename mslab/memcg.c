@@ -4,7 +4,7 @@
  *
  * The kernel exports no per-object charging (obj_cgroup_charge()), so a
  * SLAB_ACCOUNT cache charges whole slabs: its slab pages are allocated with
- * __GFP_ACCOUNT (geometry.c), charged to the memory cgroup of the task
+ * __GFP_ACCOUNT (layout.c), charged to the memory cgroup of the task
  * whose allocation made the slab and uncharged when the page allocator
  * takes them back. The memory cgroup of an object is therefore that of its
  * slab, which is also what the kernel's mem_cgroup_from_slab_obj() finds

@@ -272,13 +272,6 @@ struct mslab_oo {
 
 #define MSLAB_OO_SHIFT		16
 #define MSLAB_OO_MASK		((1U << MSLAB_OO_SHIFT) - 1)
-/* A slab's object count must fit its 15-bit counter (SLUB's MAX_OBJS_PER_PAGE). */
-#define MSLAB_MAX_OBJS_PER_SLAB	32767
-/* Largest slab order used (SLUB's default slab_max_order). */
-#define MSLAB_MAX_ORDER		PAGE_ALLOC_COSTLY_ORDER
-/* SLUB's bounds on min_partial. */
-#define MSLAB_MIN_PARTIAL	5
-#define MSLAB_MAX_PARTIAL	10
 /*
  * Bounds of the writable tunables. min_partial: empty slabs kept per node
  * (SLUB computes 5..10). cpu_partial: objects per CPU (SLUB computes at
@@ -287,22 +280,6 @@ struct mslab_oo {
  */
 #define MSLAB_MIN_PARTIAL_LIMIT	1024UL
 #define MSLAB_CPU_PARTIAL_LIMIT	32768UL
-
-static inline unsigned int mslab_order_objects(unsigned int order,
-					       unsigned int size)
-{
-	return ((unsigned int)PAGE_SIZE << order) / size;
-}
-
-static inline struct mslab_oo mslab_oo_make(unsigned int order,
-					    unsigned int size)
-{
-	struct mslab_oo x = {
-		(order << MSLAB_OO_SHIFT) + mslab_order_objects(order, size)
-	};
-
-	return x;
-}
 
 static inline unsigned int mslab_oo_order(struct mslab_oo x)
 {
@@ -316,12 +293,12 @@ static inline unsigned int mslab_oo_objects(struct mslab_oo x)
 
 /*
  * How a slab's objects are laid out: the stride, where the free pointer and
- * the debug metadata are (geometry.c, SLUB's calculate_sizes()), the slab
+ * the debug metadata are (layout.c, SLUB's calculate_sizes()), the slab
  * order, and how free pointers are encoded and shuffled (hardening.c).
  *
  * A cache's "plain" layout has no debug metadata; a cache gets one more
  * layout per combination of debug flags it has been given, at creation or
- * later through sysfs (layout.c). Every slab keeps the layout it was built
+ * later through sysfs (debug_switch.c). Every slab keeps the layout it was built
  * with for its whole life, so switching debugging at run time takes effect
  * for new slabs without touching live objects. A layout is immutable once
  * published and lives as long as its cache.
@@ -363,7 +340,7 @@ struct mslab_layout {
 /*
  * A cache. Its plain layout is computed once by mslab_cache_create() and
  * is read-only; debug layouts are added and the current one switched only
- * under mslab_mutex (layout.c). The tunables (min_partial, cpu_partial, ...)
+ * under mslab_mutex (debug_switch.c). The tunables (min_partial, cpu_partial, ...)
  * are single words read with READ_ONCE() by the paths that use them.
  */
 struct mslab_cache {
@@ -387,7 +364,7 @@ struct mslab_cache {
 	unsigned int cpu_partial_slabs;
 	/*
 	 * The layout of new slabs: &plain, or the debug layout of the debug
-	 * flags in force. READ_ONCE(); it changes only in layout.c.
+	 * flags in force. READ_ONCE(); it changes only in debug_switch.c.
 	 */
 	struct mslab_layout *layout;
 	/* Every layout made so far, by mslab_layout_index(); [0] is &plain. */
@@ -422,7 +399,7 @@ struct mslab_cache {
 	unsigned int sheaf_capacity;
 	/*
 	 * Sheaves in use: sheaf_capacity and no debugging. One word for the
-	 * fast paths to test; READ_ONCE(), changed by layout.c.
+	 * fast paths to test; READ_ONCE(), changed by debug_switch.c.
 	 */
 	bool sheaves_on;
 	/* Each CPU's sheaves, if sheaf_capacity. */
@@ -447,49 +424,9 @@ static inline void mslab_stat_add(const struct mslab_cache *s,
 /* Sum of a counter over all possible CPUs. */
 unsigned long mslab_stat_sum(struct mslab_cache *s, enum mslab_stat_item si);
 
-/* === Module-wide state ================================================== */
-
-/* Serialises cache creation and destruction; protects mslab_caches. */
-extern struct mutex mslab_mutex;
-extern struct list_head mslab_caches;
-
-/*
- * The sum of a count kept per CPU (pages held, RCU frees pending): each
- * CPU adds to its own, readers sum them; racy, never torn.
- */
-static inline long mslab_pcpu_sum(long __percpu *count)
-{
-	long sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(*per_cpu_ptr(count, cpu));
-	return sum;
-}
-
-/* Pages held by mslab, over all caches (slab.c; per-CPU counts). */
-long mslab_pages_held(void);
-void mslab_pages_held_add(long nr);
-/* Caches in existence, leaked ones included. */
-extern atomic_t mslab_nr_caches;
-
-/*
- * Fault injection for tests: while positive, each slab allocation
- * decrements the counter and fails at the preferred order (fallback to
- * the minimum order, ORDER_FALLBACK) or fails outright. Set from KUnit or
- * /sys/kernel/debug/mslab/fail_order and fail_slab.
- */
-extern atomic_t mslab_fail_order;
-extern atomic_t mslab_fail_slab;
-
-/* /sys/kernel/mslab: the parent of every cache's kobject. */
-extern struct kset *mslab_kset;
-/* /sys/kernel/debug/mslab */
-extern struct dentry *mslab_debugfs_root;
-
 /*
  * Is the cache's current layout its plain one: may CPUs hold its slabs? A
- * layout switch (layout.c) changes the answer, then flushes every CPU; so
+ * layout switch (debug_switch.c) changes the answer, then flushes every CPU; so
  * the places where a CPU installs a cpu slab or chains a cpu partial slab
  * (cpu_slab.c) ask under the CPU's lock.
  */
@@ -503,153 +440,5 @@ __printf(4, 5)
 void mslab_report_free_error(struct mslab_cache *s, const void *obj,
 			     unsigned long caller, const char *fmt, ...);
 bool mslab_count_kunit_error(void);
-
-/*
- * Free pointers inside objects are stored encoded in hardened caches
- * (SLUB's CONFIG_SLAB_FREELIST_HARDENED, freelist_ptr_encode()): XORed with
- * a per-cache random word and the byte-swapped address they are stored at,
- * so an overflow or use-after-free write cannot plant a chosen pointer, and
- * a leaked one does not reveal a heap address.
- */
-static inline unsigned long mslab_freeptr_key(const struct mslab_layout *l,
-					      void *ptr_addr)
-{
-	return l->random ^ swab((unsigned long)ptr_addr);
-}
-
-/* SLUB's get_freepointer(): the next free object after @object. */
-static inline void *mslab_get_freepointer(const struct mslab_layout *l,
-					  void *object)
-{
-	void **ptr_addr = object + l->offset;
-	unsigned long v = (unsigned long)*ptr_addr;
-
-	if (l->random)
-		v ^= mslab_freeptr_key(l, ptr_addr);
-	return (void *)v;
-}
-
-/*
- * SLUB's get_freepointer_safe(), for the lockless allocation fast path:
- * between its read of the cpu freelist and this read, another task on the
- * CPU may allocate @object, free it, and its slab may go back to the page
- * allocator. The value read is then garbage and the cmpxchg on the tid
- * fails, but with debug_pagealloc the page is unmapped and a plain load
- * would fault: read it without faulting. (A debug_pagealloc_enabled_static()
- * key, so free otherwise.)
- */
-static inline void *mslab_get_freepointer_safe(const struct mslab_layout *l,
-					       void *object)
-{
-	void **ptr_addr = object + l->offset;
-	unsigned long v;
-
-	if (!debug_pagealloc_enabled_static())
-		return mslab_get_freepointer(l, object);
-	if (copy_from_kernel_nofault(&v, ptr_addr, sizeof(v)))
-		return NULL;	/* Unmapped: the cmpxchg is bound to fail. */
-	if (l->random)
-		v ^= mslab_freeptr_key(l, ptr_addr);
-	return (void *)v;
-}
-
-/* SLUB's set_freepointer(). */
-static inline void mslab_set_freepointer(const struct mslab_layout *l,
-					 void *object, void *fp)
-{
-	void **ptr_addr = object + l->offset;
-	unsigned long v = (unsigned long)fp;
-
-	if (l->random)
-		v ^= mslab_freeptr_key(l, ptr_addr);
-	*ptr_addr = (void *)v;
-}
-
-/**
- * mslab_virt_to_slab() - find the mslab slab holding an address
- * @x: any address
- *
- * An mslab slab's head page has its private field pointing to the slab's
- * descriptor, and the descriptor points back to the page. Inline: every
- * free starts here.
- *
- * Return: the slab, or NULL when @x is not in memory mslab allocated.
- */
-static __always_inline struct mslab_slab *mslab_virt_to_slab(const void *x)
-{
-	struct mslab_slab *slab;
-	struct page *page;
-
-	if (unlikely(!virt_addr_valid(x)))
-		return NULL;
-	page = compound_head(virt_to_page(x));
-	/* The kernel's own slab pages reuse the private word for counters. */
-	if (unlikely(PageSlab(page)))
-		return NULL;
-	slab = (struct mslab_slab *)page_private(page);
-	if (unlikely(!slab || !virt_addr_valid(slab)))
-		return NULL;
-	/*
-	 * For a page that is not mslab's, @slab is whatever its owner keeps
-	 * in private: a valid kernel address, but maybe not a descriptor, so
-	 * read the back pointer without KASAN's checks.
-	 */
-	if (unlikely(READ_ONCE_NOCHECK(slab->page) != page))
-		return NULL;
-	return slab;
-}
-
-/**
- * mslab_obj_in_slab() - is @obj the start of an object of @slab?
- * @l: the slab's layout (the caller may know it without a load)
- * @slab: the slab
- * @obj: address to check
- *
- * Return: true when @obj is exactly the start of one of the slab's objects.
- */
-static __always_inline bool mslab_obj_in_slab(const struct mslab_layout *l,
-					      struct mslab_slab *slab,
-					      const void *obj)
-{
-	unsigned long off = obj - slab->base;
-	/*
-	 * objects never changes once the slab is built, but it shares the
-	 * counters word that other CPUs update with cmpxchg (inuse, frozen):
-	 * the load of the word races, the bits read here do not (KCSAN).
-	 */
-	unsigned int objects = data_race((unsigned int)slab->objects);
-	unsigned int idx;
-
-	if (unlikely(obj < slab->base ||
-		     off >= (unsigned long)objects * l->size))
-		return false;
-	idx = reciprocal_divide(off, l->reciprocal_size);
-	return (unsigned long)idx * l->size == off;
-}
-
-/* The index of an object of @slab. */
-static inline unsigned int mslab_obj_index(struct mslab_slab *slab,
-					   const void *obj)
-{
-	return reciprocal_divide(obj - slab->base,
-				 slab->layout->reciprocal_size);
-}
-
-/*
- * A tid starts at the CPU number and advances by a power of two at least
- * NR_CPUS, so two CPUs never share one: a fast path migrated to another CPU
- * fails its cmpxchg there.
- */
-#define MSLAB_TID_STEP roundup_pow_of_two(CONFIG_NR_CPUS)
-
-static inline unsigned long mslab_next_tid(unsigned long tid)
-{
-	return tid + MSLAB_TID_STEP;
-}
-
-static inline int mslab_slab_nid(const struct mslab_slab *slab)
-{
-	return slab->node;
-}
 
 #endif /* _MSLAB_MSLAB_H */

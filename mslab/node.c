@@ -6,7 +6,7 @@
  *
  * A node keeps its partial slabs, which no CPU owns, on @partial; slabs
  * with free objects whose layout is no longer the cache's current one on
- * @retired (layout.c switches layouts); and every slab it has, whatever
+ * @retired (debug_switch.c switches layouts); and every slab it has, whatever
  * its state, on @all_slabs. The cpu slab layer takes a partial slab with a
  * few more for its CPU's partial chain, gives back chains of slabs and
  * slabs it deactivates, and sends here the frees that may empty a slab on
@@ -438,7 +438,7 @@ EXPORT_SYMBOL_IF_KUNIT(mslab_count_inuse);
  * @s: the cache, its CPUs flushed since the switch to s->layout
  * @n: one of its nodes
  *
- * Step 4 of a switch (layout.c): partial slabs of other layouts move to
+ * Step 4 of a switch (debug_switch.c): partial slabs of other layouts move to
  * the retired list, retired slabs of the new layout back to the partial
  * list, and empty ones go back to the buddy allocator.
  */

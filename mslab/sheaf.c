@@ -243,7 +243,7 @@ static void *sheaf_refill_alloc(struct mslab_cache *s, gfp_t gfpflags)
 	mslab_stat_add(s, SHEAF_REFILL, n);
 
 	pcs = mslab_pcs_enter(s->pcs);
-	/* Debugging switched on meanwhile: no sheaf is filled (layout.c). */
+	/* Debugging switched on meanwhile: no sheaf is filled (debug_switch.c). */
 	if (pcs && unlikely(!mslab_use_sheaves(s))) {
 		mslab_pcs_exit(pcs);
 		pcs = NULL;

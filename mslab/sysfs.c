@@ -213,7 +213,7 @@ MSLAB_FLAG_ATTR(destroy_by_rcu, SLAB_TYPESAFE_BY_RCU);
 MSLAB_FLAG_ATTR(cache_dma, SLAB_CACHE_DMA);
 /*
  * The debug flags in force for new slabs, "1" or "0". Unlike SLUB's,
- * writable: "1" or "0" switches the flag for new slabs (layout.c), while
+ * writable: "1" or "0" switches the flag for new slabs (debug_switch.c), while
  * live objects keep the checks they were allocated with.
  */
 #define MSLAB_DEBUG_ATTR(_name, _flag)					\

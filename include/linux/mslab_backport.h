@@ -52,7 +52,7 @@
 /*
  * So the kernel predates 6.8, whose SLUB also changed how it picks a
  * cache's slab order: mslab follows the rule of the SLUB beside it
- * (geometry.c). That is a policy, not an interface, so this is the nearest
+ * (layout.c). That is a policy, not an interface, so this is the nearest
  * thing to a feature test it has.
  */
 #define MSLAB_SLUB_ORDER_BEFORE_6_8 true

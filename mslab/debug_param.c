@@ -5,15 +5,14 @@
  *
  *	slab_debug=<options>[,<cache>,<cache>...][;<options>[,<cache>...]]...
  *
- * <options> are letters: F consistency checks, Z red zones, P poisoning,
- * U owner tracking, T tracing; "-" switches debugging off; no letter at
- * all means FZPU. A block without caches applies to every cache; a cache name may
- * end in '*' to match a prefix. Each cache created while mslab is loaded,
- * its kmalloc caches included, gets the flags of the last block that
- * applies to it added to its creator's, as SLUB's kmem_cache_flags() does,
- * unless its creator passed SLAB_NO_USER_FLAGS. Letters SLUB knows but
- * mslab does not implement (A, O) and unknown ones are reported and
- * skipped.
+ * <options> are letters: F consistency checks, Z red zones, P poisoning, U
+ * owner tracking, T tracing; "-" switches debugging off; no letter at all means
+ * FZPU. A block without caches applies to every cache; a cache name may end in
+ * '*' to match a prefix. Each cache created while mslab is loaded, its kmalloc
+ * caches included, gets the flags of the last block that applies to it added to
+ * its creator's, as SLUB's kmem_cache_flags() does, unless its creator passed
+ * SLAB_NO_USER_FLAGS. Letters SLUB knows but mslab does not implement (A, O)
+ * and unknown ones are reported and skipped.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suite for the slab_debug= module parameter (mslab/slab_debug.c):
+ * KUnit suite "mslab_debug_param", the slab_debug= module parameter
+ * (mslab/debug_param.c):
  * which debug flags a slab_debug= string gives a cache of a given name.
  */
 
@@ -66,7 +67,7 @@ static struct kunit_case mslab_slab_debug_test_cases[] = {
 };
 
 static struct kunit_suite mslab_slab_debug_test_suite = {
-	.name = "mslab_slab_debug",
+	.name = "mslab_debug_param",
 	.test_cases = mslab_slab_debug_test_cases,
 };
 
