@@ -78,6 +78,6 @@ run: setup
 	@scripts/run.sh
 
 bench: setup
-	@scripts/bench.sh
+	@bench/run.sh
 
 .PHONY: all modules clean setup lint kunit selftest check run bench dkms dkms-src

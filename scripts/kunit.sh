@@ -35,7 +35,7 @@ mkdir -p "$root"/{bin,proc,sys,dev,tmp,modules}
 cp /bin/busybox "$root/bin/busybox"
 find "$root/modules" -name '*.ko' -delete
 find "$obj" -name '*.ko' -exec cp {} "$root/modules/" \;
-cp "$MSLAB_ROOT/scripts/uml-init.sh" "$root/init"
+cp "$MSLAB_ROOT/scripts/guest/uml-init.sh" "$root/init"
 chmod +x "$root/init"
 
 log "booting UML ($(basename "$uml")/linux) to run the KUnit suites"

@@ -94,7 +94,7 @@ mslab_shadow_tree() {
 	# Drop links to files that are gone or were never sources.
 	find "$dst" -type l -delete
 	(cd "$MSLAB_ROOT" && git ls-files --cached --others --exclude-standard \
-		Kbuild mslab include kunit selftests) | while read -r f; do
+		Kbuild mslab include kunit selftests bench) | while read -r f; do
 		[ -f "$MSLAB_ROOT/$f" ] || continue
 		mkdir -p "$dst/$(dirname "$f")"
 		ln -sf "$MSLAB_ROOT/$f" "$dst/$f"

@@ -8,7 +8,7 @@
 # state of the caches: mslabinfo's table and fill histograms, one cache's
 # counters and per-CPU lists (debugfs state), the pages mslab holds; then
 # unloads both and shows every page went back. It also draws a PNG of the
-# caches' memory and slab fill (scripts/mslab-plot.sh, gnuplot on the host,
+# caches' memory and slab fill (tools/mslab-plot.sh, gnuplot on the host,
 # from figures the VM printed) and says where it is.
 set -euo pipefail
 
@@ -62,7 +62,7 @@ if [ $rc -ne 0 ]; then
 	die "the demo run failed (rc $rc): see $MSLAB_RESULTS/run-console.log"
 fi
 png="$MSLAB_RESULTS/run-caches.png"
-if "$MSLAB_ROOT/scripts/mslab-plot.sh" "$MSLAB_RESULTS/run-console.log" "$png"; then
+if "$MSLAB_ROOT/tools/mslab-plot.sh" "$MSLAB_RESULTS/run-console.log" "$png"; then
 	log "picture of the caches (memory, slab fill): $png"
 else
 	log "could not draw $png"

@@ -14,12 +14,12 @@
 #
 # This is the SMP/NUMA twin of the UML runtime (scripts/kunit.sh): by
 # default 4 vCPUs in two sockets, one NUMA node per socket, under TCG since
-# there is no KVM. The
-# initramfs is a static busybox with scripts/vm-init.sh as /init, the given
-# modules in /modules/, selftests/ in /selftests/ and scripts/mslabinfo.sh
-# as /bin/mslabinfo. It is cached in
-# $MSLAB_CACHE/vm, keyed by a hash of those inputs; the commands travel in a
-# second, per-run cpio appended to it as /cmds.sh.
+# there is no KVM. The initramfs is a static busybox with
+# scripts/guest/vm-init.sh as /init, the given modules in /modules/,
+# selftests/ in /selftests/, bench/bench.sh in /bench/ and
+# tools/mslabinfo.sh as /bin/mslabinfo. It is cached in $MSLAB_CACHE/vm,
+# keyed by a hash of those inputs; the commands travel in a second, per-run
+# cpio appended to it as /cmds.sh.
 #
 # The commands run in order under busybox sh; the first one that fails ends
 # the run. The console goes to stdout and $MSLAB_RESULTS/NAME-console.log.
@@ -73,19 +73,23 @@ mkdir -p "$vmdir" "$MSLAB_RESULTS"
 tmp=$(mktemp -d "$vmdir/run.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-# Files of selftests/ that go into the image: not build products.
-selftest_files() {
-	(cd "$MSLAB_ROOT" && find selftests -type f \
-		! -name '*.o' ! -name '*.ko' ! -name '*.mod' ! -name '*.mod.c' \
-		! -name '*.cmd' ! -name '*.order' ! -name 'Module.symvers' \
-		! -name '.*' -print | LC_ALL=C sort)
+# Files of selftests/ that go into the image, not build products, and the
+# benchmark's guest script (/bench/bench.sh).
+image_files() {
+	(cd "$MSLAB_ROOT" && {
+		find selftests -type f \
+			! -name '*.o' ! -name '*.ko' ! -name '*.mod' \
+			! -name '*.mod.c' ! -name '*.cmd' ! -name '*.order' \
+			! -name 'Module.symvers' ! -name '.*' -print
+		echo bench/bench.sh
+	} | LC_ALL=C sort)
 }
 
 # The base image: everything but the commands.
 key=$({
-	sha256sum "$busybox" "$MSLAB_ROOT/scripts/vm-init.sh" \
-		"$MSLAB_ROOT/scripts/mslabinfo.sh" | cut -d' ' -f1
-	selftest_files | while read -r f; do
+	sha256sum "$busybox" "$MSLAB_ROOT/scripts/guest/vm-init.sh" \
+		"$MSLAB_ROOT/tools/mslabinfo.sh" | cut -d' ' -f1
+	image_files | while read -r f; do
 		echo "$f $(sha256sum <"$MSLAB_ROOT/$f" | cut -d' ' -f1)"
 	done
 	for m in "${modules[@]}"; do
@@ -98,9 +102,9 @@ if [ ! -f "$base" ]; then
 	root="$tmp/root"
 	mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,modules}
 	cp "$busybox" "$root/bin/busybox"
-	cp "$MSLAB_ROOT/scripts/vm-init.sh" "$root/init"
+	cp "$MSLAB_ROOT/scripts/guest/vm-init.sh" "$root/init"
 	chmod 755 "$root/init"
-	cp "$MSLAB_ROOT/scripts/mslabinfo.sh" "$root/bin/mslabinfo"
+	cp "$MSLAB_ROOT/tools/mslabinfo.sh" "$root/bin/mslabinfo"
 	chmod 755 "$root/bin/mslabinfo"
 	# Without /dev/console the kernel starts init with no stdio.
 	mknod "$root/dev/console" c 5 1 2>/dev/null ||
@@ -108,7 +112,7 @@ if [ ! -f "$base" ]; then
 	for m in "${modules[@]}"; do
 		cp "$m" "$root/modules/"
 	done
-	selftest_files | while read -r f; do
+	image_files | while read -r f; do
 		mkdir -p "$root/$(dirname "$f")"
 		cp "$MSLAB_ROOT/$f" "$root/$f"
 	done

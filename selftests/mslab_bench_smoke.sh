@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Smoke test of mslab's benchmark (make bench), so that it never rots: runs
-# selftests/bench/bench.sh with tiny loop counts in the QEMU VM and checks
+# bench/bench.sh with tiny loop counts in the QEMU VM and checks
 # that it printed a well-formed table and CSV, with every pattern and
 # positive figures. It checks no timing: that is make bench's business.
 #
@@ -44,7 +44,7 @@ LOOPS=1000
 REPS=2
 MEM_SIZES="64 700"
 MEM_OBJS=2000
-# Keep in step with mslab_bench.c: bench_batches[], sweep_sizes[],
+# Keep in step with bench/bench_*.c: bench_batches[], sweep_sizes[],
 # bulk_sizes[], debug_flags x debug_sizes, bench_ab_batches[],
 # init_sizes[].
 BATCHES="1 10 100 1000"
@@ -72,7 +72,7 @@ start=$(date +%s)
 # Only init_on_alloc is switched here: switching init_on_free on at run
 # time lets the page allocator skip zeroing __GFP_ZERO pages freed before
 # (Documentation/bench.rst), which make check's kernel must not risk.
-sh "$DIR/bench/bench.sh" -l "$LOOPS" -r "$REPS" -s "$MEM_SIZES" \
+sh "$DIR/../bench/bench.sh" -l "$LOOPS" -r "$REPS" -s "$MEM_SIZES" \
 	-n "$MEM_OBJS" -o init_settings=alloc >"$out.sh" 2>&1
 rc=$?
 ktap_print_msg "bench.sh ran for $(($(date +%s) - start)) s, exit $rc"

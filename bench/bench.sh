@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # mslab's benchmark inside the guest (the UML bench kernel or the QEMU VM),
-# under busybox sh. scripts/bench.sh (make bench) runs it with full loop
+# under busybox sh. bench/run.sh (make bench) runs it with full loop
 # counts, selftests/mslab_bench_smoke.sh with tiny ones.
 #
 #   bench.sh [-l LOOPS] [-r REPS] [-p PATTERNS] [-v VARIANTS]
@@ -66,7 +66,7 @@ memobjs=100000
 params=
 mslab_params=
 kfronts=
-# Keep in step with bench_patterns[] in mslab_bench.c.
+# Keep in step with bench_patterns[] in bench/bench_main.c.
 # "hardening" is this script's (4).
 all_patterns="reuse,batch,worst,sweep,kmalloc,bulk,debug,init,remote,allcpu,hardening"
 

@@ -5,9 +5,9 @@
 # UML and in QEMU. Not a pass/fail test; Documentation/bench.rst says how to
 # read the figures.
 #
-#   scripts/bench.sh [uml] [qemu]        (default: both)
+#   bench/run.sh [uml] [qemu]        (default: both)
 #
-#   uml   the UML bench kernel (scripts/uml-bench-build.sh: no KASAN,
+#   uml   the UML bench kernel (bench/uml-bench-build.sh: no KASAN,
 #         lockdep or DEBUG_VM), one CPU at native speed, pinned to one host
 #         CPU: the ratios that count for single-CPU paths
 #   qemu  Debian's 6.12 kernel under TCG, 4 vCPUs in 2 NUMA nodes, booted
@@ -15,8 +15,8 @@
 #         patterns (remote free, all CPUs); emulated timing, so shape and
 #         same-run ratios only, and loop counts 5 times smaller
 #
-# Both run selftests/bench/bench.sh in the guest, which loads
-# mslab_bench.ko (selftests/modules/mslab_bench.c). The tables go to stdout,
+# Both run bench/bench.sh in the guest, which loads
+# mslab_bench.ko (bench/bench_*.c). The tables go to stdout,
 # build/results/bench-<runtime>.txt and bench-<runtime>-summary.txt (with
 # the debug flags', the hardening A/B's and the init A/B's tables), the
 # figures to build/results/bench-<runtime>-{time,mem,debug,hardening,init}.csv
@@ -27,7 +27,7 @@
 #   MSLAB_BENCH_VARIANTS    mslab variants, "name[:flags[:capacity]]"
 #                           comma-separated (default "slab,sheaves": both
 #                           front ends); each is an mslab cache compared
-#                           with the kernel's (selftests/modules/mslab_bench.c)
+#                           with the kernel's (bench/bench_*.c)
 #   MSLAB_BENCH_KMALLOC     front ends of mslab's kmalloc caches for the
 #                           kmalloc pattern, comma-separated (default
 #                           "slab,sheaves"): mslab is reloaded with each
@@ -36,14 +36,14 @@
 #   MSLAB_BENCH_REPS        timed rounds per pattern (default 5)
 #   MSLAB_BENCH_UML_LOOPS   pairs per timed loop under UML (default 1000000)
 #   MSLAB_BENCH_QEMU_LOOPS  pairs per timed loop in QEMU (default 200000)
-#   MSLAB_BENCH_ARGS        more selftests/bench/bench.sh options for both,
+#   MSLAB_BENCH_ARGS        more bench/bench.sh options for both,
 #                           e.g. "-p reuse,batch -s 64" (patterns, memory
 #                           sizes; see that script)
 #   MSLAB_BENCH_CPU         host CPU the UML kernel is pinned to (default
 #                           the last one)
 set -euo pipefail
 
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../scripts/lib.sh"
 
 runtimes=("$@")
 [ ${#runtimes[@]} -gt 0 ] || runtimes=(uml qemu)
@@ -288,7 +288,7 @@ bench_build_modules() {
 	mslab_shadow_tree "$obj"
 	find "$obj" -name '*.ko' -delete
 	make -C "$kdir" "$@" M="$obj" W=1 KCFLAGS=-Werror -j"$(nproc)" \
-		mslab/mslab.ko selftests/modules/mslab_bench.ko \
+		mslab/mslab.ko bench/mslab_bench.ko \
 		>"$build_log" 2>&1 || {
 		cat "$build_log" >&2
 		return 1
@@ -298,11 +298,11 @@ bench_build_modules() {
 run_uml() {
 	local uml obj root console rc cpu
 	# The bench kernel has no SLUB freelist hardening or randomisation
-	# (kunit/uml-bench.kunitconfig): mslab runs without them too.
+	# (bench/uml-bench.kunitconfig): mslab runs without them too.
 	local args="-l ${MSLAB_BENCH_UML_LOOPS:-1000000} -r $reps -v $variants"
 	args="$args -m 'hardened=0 random_freelist=0' $kopt $extra"
 
-	uml=$("$MSLAB_ROOT/scripts/uml-bench-build.sh")
+	uml=$("$MSLAB_ROOT/bench/uml-bench-build.sh")
 	obj="$MSLAB_ROOT/build/um-bench"
 	root="$MSLAB_CACHE/uml-bench-root"
 	console="$MSLAB_RESULTS/bench-uml-console.log"
@@ -320,10 +320,10 @@ run_uml() {
 	for a in $(/bin/busybox --list); do
 		[ "$a" = busybox ] || ln -sf busybox "$root/bin/$a"
 	done
-	cp "$obj/mslab/mslab.ko" "$obj/selftests/modules/mslab_bench.ko" \
+	cp "$obj/mslab/mslab.ko" "$obj/bench/mslab_bench.ko" \
 		"$root/modules/"
-	cp "$MSLAB_ROOT/selftests/bench/bench.sh" "$root/bench/bench.sh"
-	cp "$MSLAB_ROOT/scripts/bench-uml-init.sh" "$root/init"
+	cp "$MSLAB_ROOT/bench/bench.sh" "$root/bench/bench.sh"
+	cp "$MSLAB_ROOT/scripts/guest/bench-uml-init.sh" "$root/init"
 	chmod +x "$root/init"
 	echo "$args" >"$root/bench-args"
 
@@ -356,8 +356,8 @@ run_qemu() {
 		-t "${MSLAB_VM_TIMEOUT:-900}" \
 		-a "init_on_alloc=0 kfence.sample_interval=0" \
 		-m "$obj/mslab/mslab.ko" \
-		-m "$obj/selftests/modules/mslab_bench.ko" \
-		-- "sh /selftests/bench/bench.sh $args" \
+		-m "$obj/bench/mslab_bench.ko" \
+		-- "sh /bench/bench.sh $args" \
 		>"$MSLAB_RESULTS/bench-qemu-vm.out" 2>&1
 	rc=$?
 	set -e

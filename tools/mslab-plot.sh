@@ -3,7 +3,7 @@
 #
 # Draw a PNG of mslab's caches from a VM console log:
 #
-#   scripts/mslab-plot.sh CONSOLE_LOG OUT.png
+#   tools/mslab-plot.sh CONSOLE_LOG OUT.png
 #
 # The log holds, between the lines "mslab-plot: begin" and "mslab-plot: end",
 # "plot-mem" lines (mslabinfo -d: name objects objsize slabs partial cpu
@@ -14,7 +14,7 @@
 # a share of its slabs). Uses gnuplot on the host.
 set -euo pipefail
 
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../scripts/lib.sh"
 
 [ $# -eq 2 ] || { sed -n '5p' "$0" | sed 's/^#  *//' >&2; exit 2; }
 console=$1

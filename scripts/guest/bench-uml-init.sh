@@ -1,12 +1,12 @@
 #!/bin/busybox sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# init of the UML bench kernel (scripts/bench.sh): mounts proc, sysfs and
-# debugfs, runs selftests/bench/bench.sh with the arguments scripts/bench.sh
+# init of the UML bench kernel (bench/run.sh): mounts proc, sysfs and
+# debugfs, runs bench/bench.sh with the arguments bench/run.sh
 # left in /bench-args, prints a sentinel with its exit status and powers off.
 # The root is a hostfs directory whose /bin holds busybox and its applets.
 
-# First, so that scripts/bench.sh can tell a kernel that never ran a user
+# First, so that bench/run.sh can tell a kernel that never ran a user
 # process (mslab_uml_started_init) from a failing benchmark.
 echo "mslab-uml-bench: init started"
 /bin/busybox mkdir -p /proc /sys /dev /tmp
