@@ -16,19 +16,25 @@
  * and return them to the layers below. Each layer calls only those below
  * it; Documentation/design.rst draws the map.
  *
- * Lock order (a lock is only ever taken while holding those above it):
+ * Lock order: a lock is only taken while holding locks above it, never
+ * one below it.
  *   1. cpu_hotplug_lock (cpus_read_lock(): flushing every CPU, a layout
  *      switch, shrink, destroy, validate)
  *   2. mslab_mutex (cache.c: the cache list, creation and destruction,
  *      layout switches, module owners)
  *   3. mslab_flush_lock (cpu.c: the per-CPU flush work items; the work
  *      itself runs on the CPUs and takes the locks below)
- *   4. mslab_node.list_lock (spinlock, irqsave: node.c, debug.c)
- *   5. mslab_node.all_lock (spinlock, irqsave: slab.c, node.h)
- *   and, taken with none of mslab's spinlocks held and holding none:
- *   - mslab_cpu.lock (local_lock, irqsave: cpu_slab.c)
- *   - mslab_slab.lock (spinlock, irqsave: slab.c, only where there is no
- *     cmpxchg128; inside the two above or none)
+ *   3a. mslab_pcs.busy (sheaf.h: a CPU's sheaves, held as a trylock that
+ *      never waits): the sheaves call the layers below with it set
+ *   4. either mslab_node.list_lock (spinlock, irqsave: node.c, debug.c,
+ *      checks.c) or mslab_cpu.lock (local_lock, irqsave: cpu_slab.c),
+ *      never both: a CPU gives slabs to its node, or takes them, after
+ *      releasing its own lock
+ *   5. mslab_slab.lock (spinlock, irqsave; only where there is no
+ *      cmpxchg128: slab.c), under either lock of 4 or none
+ *   6. mslab_node.all_lock (spinlock, irqsave: slab.c, node.h), under
+ *      list_lock or none
+ *   Taken alone, holding no other lock of mslab's:
  *   - mslab_barn.lock (spinlock, irqsave: sheaf.c)
  *   - mslab_tunables_lock (mutex: sysfs.c, writes of the tunables)
  *
@@ -42,14 +48,13 @@
  *   The per-CPU lock protects the CPU's cpu slab and partial chain, and
  *   serialises its slow paths. A plain slab's freelist and counters change
  *   only by mslab_slab_update_freelist(): cmpxchg128, or the slab's
- *   spinlock (taken under a list_lock by node.c's frees, under the per-CPU
- *   lock by cpu_slab.c).
+ *   spinlock.
  *
- *   mslab_mutex also serialises switches of a cache's layout (debug_switch.c);
- *   the paths read s->layout without a lock and check it where it matters:
- *   where a cpu slab or cpu partial slab is installed, under the per-CPU
- *   lock (mslab_cache_is_plain(), cpu_slab.c), and where a debug slab is
- *   taken, under list_lock (debug.c).
+ *   mslab_mutex also serialises switches of a cache's layout
+ *   (debug_switch.c); the paths read s->layout without a lock and check it
+ *   where it matters: where a cpu slab or cpu partial slab is installed,
+ *   under the per-CPU lock (mslab_cache_is_plain(), cpu_slab.c), and where
+ *   a debug slab is taken, under list_lock (debug.c).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -234,35 +239,6 @@ void mslab_free_object(struct mslab_cache *s, struct mslab_slab *slab,
 		free_plain_object(s, slab, x, addr);
 	else
 		free_debug_object(s, slab, x, addr);
-}
-
-/**
- * mslab_lookup_slab_checked() - the slab of an object freed to a cache
- * @s: the cache the caller frees @x to
- * @x: the pointer freed
- * @addr: the caller, for reports
- *
- * Looks the slab up and checks it is one of @s; frees nothing.
- *
- * Return: the slab, or NULL after reporting why @x cannot be freed to @s:
- * not mslab memory, or another cache's object.
- */
-struct mslab_slab *mslab_lookup_slab_checked(struct mslab_cache *s, void *x,
-					     unsigned long addr)
-{
-	struct mslab_slab *slab = mslab_virt_to_slab(x);
-
-	if (unlikely(!slab)) {
-		mslab_report_free_error(s, x, addr,
-					"not an object allocated by mslab");
-		return NULL;
-	}
-	if (unlikely(slab->cache != s)) {
-		mslab_report_free_error(s, x, addr,
-					"object of cache %s", slab->cache->name);
-		return NULL;
-	}
-	return slab;
 }
 
 /**

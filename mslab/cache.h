@@ -61,13 +61,11 @@ int mslab_calculate_order(unsigned int size);
 unsigned int mslab_calculate_order_before_6_8(unsigned int size,
 					      unsigned int min_objects);
 
-/* alloc.c: the entry points' helpers for kmalloc.c and bulk.c */
+/* alloc.c: the entry points' helpers for kmalloc.c */
 void *mslab_alloc_caller(struct mslab_cache *s, gfp_t gfpflags, int node,
 			 unsigned int orig_size, unsigned long addr);
 void mslab_free_object(struct mslab_cache *s, struct mslab_slab *slab,
 		       void *x, unsigned long addr);
-struct mslab_slab *mslab_lookup_slab_checked(struct mslab_cache *s, void *x,
-					     unsigned long addr);
 
 /* cpu.c: flushing CPUs' slabs and sheaves, CPU hotplug */
 void mslab_flush_all(struct mslab_cache *s, bool every_cpu);

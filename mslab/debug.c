@@ -60,12 +60,6 @@
 #include "debug_internal.h"
 #include "node.h"
 
-unsigned int mslab_track_size(void)
-{
-	return 2 * sizeof(struct mslab_track);
-}
-EXPORT_SYMBOL_IF_KUNIT(mslab_track_size);
-
 /**
  * mslab_debug_layout_init() - get ready for slabs of a new debug layout
  * @l: the layout

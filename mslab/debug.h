@@ -7,6 +7,8 @@
 #ifndef _MSLAB_DEBUG_H
 #define _MSLAB_DEBUG_H
 
+#include <linux/stackdepot.h>
+
 #include "mslab.h"
 
 /* debug.c: SLUB's debugging (red zones, poisoning, owner tracking, checks) */
@@ -144,8 +146,23 @@ static inline unsigned int mslab_info_end(const struct mslab_layout *l)
 	return l->inuse;
 }
 
+/* SLUB's struct track, of the same size: where and when, and the stack. */
+struct mslab_track {
+	unsigned long addr;	/* Called from address */
+#ifdef CONFIG_STACKDEPOT
+	depot_stack_handle_t handle;
+#endif
+	int cpu;		/* Was running on cpu */
+	int pid;		/* Pid context */
+	unsigned long when;	/* When did the operation occur */
+};
+
 /* Bytes of the metadata that SLAB_STORE_USER adds (two tracks). */
-unsigned int mslab_track_size(void);
+static inline unsigned int mslab_track_size(void)
+{
+	return 2 * sizeof(struct mslab_track);
+}
+
 void mslab_debug_layout_init(const struct mslab_layout *l);
 void mslab_debug_init_slab(struct mslab_cache *s, struct mslab_slab *slab);
 void *mslab_debug_alloc(struct mslab_cache *s, struct mslab_layout *l,

@@ -20,17 +20,6 @@
 #define MSLAB_HAVE_STACKDEPOT 1
 #endif
 
-/* SLUB's struct track, of the same size: where and when, and the stack. */
-struct mslab_track {
-	unsigned long addr;	/* Called from address */
-#ifdef CONFIG_STACKDEPOT
-	depot_stack_handle_t handle;
-#endif
-	int cpu;		/* Was running on cpu */
-	int pid;		/* Pid context */
-	unsigned long when;	/* When did the operation occur */
-};
-
 enum mslab_track_item { TRACK_ALLOC, TRACK_FREE };
 
 /* Return addresses kept per stack (SLUB's TRACK_ADDRS_COUNT). */

@@ -155,7 +155,7 @@ struct mslab_slab {
 		/* Freed after a grace period (SLAB_TYPESAFE_BY_RCU caches). */
 		struct rcu_head rcu_head;
 	};
-	/* On every slab of its node: under mslab_node.list_lock. */
+	/* On every slab of its node: under mslab_node.all_lock. */
 	struct list_head all_list;
 	/* Set and cleared under mslab_node.list_lock (SLUB's PG_workingset). */
 	bool on_node_partial;

@@ -322,6 +322,35 @@ void mslab_discard_slab(struct mslab_cache *s, struct mslab_slab *slab)
 }
 EXPORT_SYMBOL_IF_KUNIT(mslab_discard_slab);
 
+/**
+ * mslab_lookup_slab_checked() - the slab of an object freed to a cache
+ * @s: the cache the caller frees @x to
+ * @x: the pointer freed
+ * @addr: the caller, for reports
+ *
+ * Looks the slab up and checks it is one of @s; frees nothing.
+ *
+ * Return: the slab, or NULL after reporting why @x cannot be freed to @s:
+ * not mslab memory, or another cache's object.
+ */
+struct mslab_slab *mslab_lookup_slab_checked(struct mslab_cache *s, void *x,
+					     unsigned long addr)
+{
+	struct mslab_slab *slab = mslab_virt_to_slab(x);
+
+	if (unlikely(!slab)) {
+		mslab_report_free_error(s, x, addr,
+					"not an object allocated by mslab");
+		return NULL;
+	}
+	if (unlikely(slab->cache != s)) {
+		mslab_report_free_error(s, x, addr,
+					"object of cache %s", slab->cache->name);
+		return NULL;
+	}
+	return slab;
+}
+
 #ifndef MSLAB_HAVE_CMPXCHG_DOUBLE
 /* mslab_slab_update_freelist() where there is no cmpxchg128. */
 bool mslab_slab_update_freelist_locked(struct mslab_slab *slab,

@@ -40,6 +40,8 @@ struct mslab_slab *mslab_new_slab(struct mslab_cache *s,
 				  struct mslab_layout *l, gfp_t flags,
 				  int node);
 void mslab_discard_slab(struct mslab_cache *s, struct mslab_slab *slab);
+struct mslab_slab *mslab_lookup_slab_checked(struct mslab_cache *s, void *x,
+					     unsigned long addr);
 void mslab_account_slab_pages(struct page *page, unsigned int order,
 			      bool reclaimable, int sign);
 struct page *mslab_alloc_slab_page(gfp_t flags, int node, unsigned int order);
