@@ -547,6 +547,45 @@ static void alloc_bulk_across_debug_switch(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, *errors, 0);
 }
 
+/*
+ * The same, with the switch met by the slow path that gives the last
+ * object: the slow path has released the CPU's lock, and the bulk path
+ * must not release it again on its way out (lockdep's "bad unlock
+ * balance").
+ */
+static void alloc_bulk_debug_switch_on_last_object(struct kunit *test)
+{
+	int *errors = mslab_test_count_errors(test);
+	struct switch_on_second_slab *sw;
+	struct mslab_cache *s;
+	void **p;
+	size_t n;
+
+	MSLAB_TEST_REQUIRES_UP(test);
+	s = mslab_test_cache(test, "kunit-bulk-switch-last", BULK_SIZE, 0, 0,
+			     NULL);
+	/* A slab's worth from the first slab, the last from the second. */
+	n = mslab_oo_objects(s->plain.oo) + 1;
+	p = alloc_array(test, n);
+	sw = kunit_kzalloc(test, sizeof(*sw), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sw);
+	sw->s = s;
+	test->priv = sw;
+	kunit_activate_static_stub(test, mslab_alloc_slab_page,
+				   switching_alloc_slab_page);
+
+	KUNIT_ASSERT_EQ(test, mslab_cache_alloc_bulk(s, GFP_KERNEL, n, p),
+			(int)n);
+	kunit_deactivate_static_stub(test, mslab_alloc_slab_page);
+	KUNIT_EXPECT_TRUE(test, s->flags & SLAB_RED_ZONE);
+	KUNIT_EXPECT_EQ(test, mslab_layout_nr_slabs(s, &s->plain), 2L);
+	check_distinct_objects(test, s, p, n);
+	mslab_cache_free_bulk(s, n, p);
+	mslab_cache_shrink(s);
+	KUNIT_EXPECT_EQ(test, mslab_count_inuse(s), 0UL);
+	KUNIT_EXPECT_EQ(test, *errors, 0);
+}
+
 static struct kunit_case mslab_bulk_test_cases[] = {
 	KUNIT_CASE_PARAM(alloc_bulk_returns_n_distinct_objects,
 			 bulk_count_gen_params),
@@ -558,6 +597,7 @@ static struct kunit_case mslab_bulk_test_cases[] = {
 	KUNIT_CASE(alloc_bulk_failure_on_empty_cache),
 	KUNIT_CASE(alloc_bulk_failure_gives_back_partial_work),
 	KUNIT_CASE(alloc_bulk_across_debug_switch),
+	KUNIT_CASE(alloc_bulk_debug_switch_on_last_object),
 	{}
 };
 

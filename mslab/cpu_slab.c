@@ -583,11 +583,11 @@ size_t mslab_cpu_slab_take(struct mslab_cache *s, gfp_t gfpflags,
 			(*slow)++;
 			p[i] = cpu_slab_alloc_slow(s, gfpflags, NUMA_NO_NODE, c);
 			if (unlikely(!p[i]))
-				break;
+				goto out;
 			/* No slab was installed for the rest (debug_switch.c). */
 			if (unlikely(!mslab_cache_is_plain(s))) {
 				i++;
-				break;
+				goto out;
 			}
 			c = this_cpu_ptr(s->cpu_slab);
 			local_lock_irqsave(&s->cpu_slab->lock, flags);
@@ -596,10 +596,9 @@ size_t mslab_cpu_slab_take(struct mslab_cache *s, gfp_t gfpflags,
 		c->freelist = mslab_get_freepointer(&s->plain, object);
 		p[i] = object;
 	}
-	if (i == size) {
-		c->tid = mslab_next_tid(c->tid);
-		local_unlock_irqrestore(&s->cpu_slab->lock, flags);
-	}
+	c->tid = mslab_next_tid(c->tid);
+	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
+out:
 	mslab_put_cpu_ptr(s->cpu_slab);
 	return i;
 }
