@@ -222,14 +222,26 @@ died_before_init() {
 	[ -z "$init_line" ] || [ "$report_line" -lt "$init_line" ]
 }
 
+# Did QEMU itself die of a signal before the kernel started init? Seen once
+# under TCG: QEMU killed by SIGSEGV (status 139) 4.5 s into the boot,
+# during PCI enumeration. (124 and 137 are timeout's; the watchdog's stops
+# leave their marks.)
+qemu_died_before_init() {
+	[ "$qemu_rc" -gt 128 ] && [ "$qemu_rc" -ne 137 ] &&
+		[ ! -e "$tmp/boot-stuck" ] && [ ! -e "$tmp/int3-stuck" ] &&
+		! grep -a -q 'Run /init as init process' "$log_file"
+}
+
 boot_vm
 # Such a boot says nothing about mslab: boot once more, keeping its log.
-if died_before_init || [ -e "$tmp/int3-stuck" ]; then
+if died_before_init || [ -e "$tmp/int3-stuck" ] || qemu_died_before_init; then
 	cp "$log_file" "$MSLAB_RESULTS/$name-console-boot1.log"
 	if [ -e "$tmp/boot-stuck" ]; then
 		why="the kernel did not start init"
 	elif [ -e "$tmp/int3-stuck" ]; then
 		why="a CPU spun on a stale int3"
+	elif qemu_died_before_init; then
+		why="QEMU died of signal $((qemu_rc - 128)) before init ran"
 	else
 		why="the kernel failed before init ran (line $(mslab_splats "$log_file" | head -n 1))"
 	fi
