@@ -351,27 +351,6 @@ struct mslab_slab *mslab_lookup_slab_checked(struct mslab_cache *s, void *x,
 	return slab;
 }
 
-#ifndef MSLAB_HAVE_CMPXCHG_DOUBLE
-/* mslab_slab_update_freelist() where there is no cmpxchg128. */
-bool mslab_slab_update_freelist_locked(struct mslab_slab *slab,
-				       struct mslab_slab_state *old,
-				       struct mslab_slab_state *new)
-{
-	unsigned long flags;
-	bool ok = false;
-
-	spin_lock_irqsave(&slab->lock, flags);
-	if (slab->freelist == old->freelist &&
-	    slab->counters == old->counters) {
-		slab->freelist = new->freelist;
-		slab->counters = new->counters;
-		ok = true;
-	}
-	spin_unlock_irqrestore(&slab->lock, flags);
-	return ok;
-}
-#endif
-
 int mslab_slab_init(void)
 {
 	/*

@@ -206,9 +206,28 @@ static inline void mslab_read_slab_state(struct mslab_slab *slab,
 }
 
 #ifndef MSLAB_HAVE_CMPXCHG_DOUBLE
-bool mslab_slab_update_freelist_locked(struct mslab_slab *slab,
-				       struct mslab_slab_state *old,
-				       struct mslab_slab_state *new);
+/*
+ * mslab_slab_update_freelist() where there is no cmpxchg128 (UML): inline,
+ * as the frees of a batch mostly go to slabs the CPU does not own.
+ */
+static inline bool
+mslab_slab_update_freelist_locked(struct mslab_slab *slab,
+				  struct mslab_slab_state *old,
+				  struct mslab_slab_state *new)
+{
+	unsigned long flags;
+	bool ok = false;
+
+	spin_lock_irqsave(&slab->lock, flags);
+	if (slab->freelist == old->freelist &&
+	    slab->counters == old->counters) {
+		slab->freelist = new->freelist;
+		slab->counters = new->counters;
+		ok = true;
+	}
+	spin_unlock_irqrestore(&slab->lock, flags);
+	return ok;
+}
 #endif
 
 /*
