@@ -69,6 +69,7 @@
 /* === Allocation ========================================================= */
 
 /* Where the fast paths found nothing: a debug cache, or the slow path. */
+__mslab_hot
 static noinline void *slab_alloc_slow(struct mslab_cache *s, gfp_t gfpflags,
 				      int node, unsigned int orig_size,
 				      unsigned long addr)
@@ -116,6 +117,7 @@ static __always_inline void *slab_alloc_node(struct mslab_cache *s,
  * Context: any context @gfpflags allow; the fast path takes no lock.
  * Return: the object, or NULL when no memory could be had.
  */
+__mslab_hot
 void *mslab_cache_alloc(struct mslab_cache *s, gfp_t gfpflags)
 {
 	return slab_alloc_node(s, gfpflags, NUMA_NO_NODE, 0, _RET_IP_);
@@ -178,6 +180,7 @@ EXPORT_SYMBOL_GPL(mslab_cache_alloc_node);
  *
  * Return: as mslab_cache_alloc_node().
  */
+__mslab_hot
 void *mslab_alloc_caller(struct mslab_cache *s, gfp_t gfpflags, int node,
 			 unsigned int orig_size, unsigned long addr)
 {
@@ -232,6 +235,7 @@ static __always_inline void free_plain_object(struct mslab_cache *s,
  *
  * Context: any.
  */
+__mslab_hot
 void mslab_free_object(struct mslab_cache *s, struct mslab_slab *slab,
 		       void *x, unsigned long addr)
 {
@@ -252,6 +256,7 @@ void mslab_free_object(struct mslab_cache *s, struct mslab_slab *slab,
  *
  * Context: any; the fast path takes no lock.
  */
+__mslab_hot
 void mslab_cache_free(struct mslab_cache *s, void *obj)
 {
 	struct mslab_slab *slab;

@@ -85,6 +85,7 @@ static struct mslab_slab *take_cpu_slab(struct mslab_cpu *c, void **freelist)
  * slab stays frozen while it has free objects; if it has none it is
  * unfrozen and becomes a full slab on no list.
  */
+__mslab_hot
 static void *get_freelist(struct mslab_cache *s, struct mslab_slab *slab)
 {
 	struct mslab_slab_state old, new;
@@ -128,6 +129,7 @@ static void *freeze_slab(struct mslab_cache *s, struct mslab_slab *slab)
  * the slabs back to their nodes. Checked under the CPU's lock, so once a
  * switch (debug_switch.c) has flushed this CPU no plain slab joins its chain.
  */
+__mslab_hot
 static bool put_cpu_partial(struct mslab_cache *s, struct mslab_slab *chain,
 			    bool drain)
 {
@@ -167,6 +169,7 @@ static bool put_cpu_partial(struct mslab_cache *s, struct mslab_slab *chain,
 }
 
 /* One slab for this CPU's partial chain, or back to its node. */
+__mslab_hot
 static void put_cpu_partial_slab(struct mslab_cache *s,
 				 struct mslab_slab *slab, bool drain,
 				 enum mslab_stat_item si)
@@ -201,6 +204,7 @@ unsigned int mslab_chain_slabs_racy(struct mslab_slab *head)
  * freelist back onto the slab's, unfreeze it, and put it where its fill
  * says: node partial list, no list (full), or back to the buddy allocator.
  */
+__mslab_hot
 static void deactivate_slab(struct mslab_cache *s, struct mslab_slab *slab,
 			    void *freelist)
 {
@@ -308,6 +312,7 @@ void mslab_cpu_slab_flush_dead(struct mslab_cache *s, unsigned int cpu)
 /* === Allocation ========================================================= */
 
 /* Hand out the first object of @freelist; the rest is the CPU's. */
+__mslab_hot
 static void *load_freelist(struct mslab_cache *s, struct mslab_cpu *c,
 			   void *freelist, unsigned long flags)
 {
@@ -326,6 +331,7 @@ static void *load_freelist(struct mslab_cache *s, struct mslab_cpu *c,
  *
  * Return: the object, or NULL when the CPU is left without a cpu slab.
  */
+__mslab_hot
 static void *alloc_from_cpu_slab(struct mslab_cache *s, struct mslab_cpu *c,
 				 int *node)
 {
@@ -390,6 +396,7 @@ reread_slab:
  * Return: an object of it, NULL when the chain has none, or CPU_SLAB_RETRY
  * when the CPU gained a cpu slab meanwhile.
  */
+__mslab_hot
 static void *alloc_from_cpu_partial(struct mslab_cache *s,
 				    struct mslab_cpu *c, int node)
 {
@@ -436,6 +443,7 @@ static void *alloc_from_cpu_partial(struct mslab_cache *s,
  * as the CPU's cpu slab, replacing one another context installed
  * meanwhile, and hand out its first object.
  */
+__mslab_hot
 static void *install_cpu_slab(struct mslab_cache *s, struct mslab_cpu *c,
 			      struct mslab_slab *slab, void *freelist)
 {
@@ -470,6 +478,7 @@ static void *install_cpu_slab(struct mslab_cache *s, struct mslab_cpu *c,
  * for the CPU's partial chain) or a new one from the buddy allocator, for
  * which preemption is enabled: @c may belong to another CPU afterwards.
  */
+__mslab_hot
 static void *alloc_from_new_cpu_slab(struct mslab_cache *s, gfp_t gfpflags,
 				     int node, struct mslab_cpu *c)
 {
@@ -507,6 +516,7 @@ static void *alloc_from_new_cpu_slab(struct mslab_cache *s, gfp_t gfpflags,
  * CPU kept (mslab_get_cpu_ptr()) and @c its structure: it may return with
  * @c stale, as it lets the task move to get a new slab.
  */
+__mslab_hot
 static void *cpu_slab_alloc_slow(struct mslab_cache *s, gfp_t gfpflags,
 				 int node, struct mslab_cpu *c)
 {
@@ -532,6 +542,7 @@ static void *cpu_slab_alloc_slow(struct mslab_cache *s, gfp_t gfpflags,
  * Context: any context @gfpflags allow.
  * Return: the object, or NULL.
  */
+__mslab_hot
 void *mslab_cpu_slab_alloc(struct mslab_cache *s, gfp_t gfpflags, int node)
 {
 	struct mslab_cpu *c;
@@ -606,6 +617,7 @@ out:
 /* === Free =============================================================== */
 
 /* What a free that needed no list lock leaves to do. */
+__mslab_hot
 static void free_unlocked_done(struct mslab_cache *s, struct mslab_slab *slab,
 			       struct mslab_slab_state *old)
 {
@@ -631,6 +643,7 @@ static void free_unlocked_done(struct mslab_cache *s, struct mslab_slab *slab,
  * Context: any.
  * Return: MSLAB_FREED_SLOW, or MSLAB_FREED_NONE if refused (reported).
  */
+__mslab_hot
 enum mslab_freed mslab_cpu_slab_free_slow(struct mslab_cache *s,
 					  struct mslab_slab *slab, void *head,
 					  void *tail, int cnt,

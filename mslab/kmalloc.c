@@ -188,6 +188,7 @@ struct mslab_buckets {
  * Allocate for mslab_kmalloc*() and the buckets (@b, or NULL for the size
  * classes), recording @caller in owner tracking.
  */
+__mslab_hot
 static void *kmalloc_node_caller_b(struct mslab_buckets *b, size_t size,
 				   gfp_t flags, int node, unsigned long caller)
 {
@@ -240,6 +241,7 @@ EXPORT_SYMBOL_GPL(mslab_kmalloc_node);
  * Context: any context @flags allow.
  * Return: the memory, ZERO_SIZE_PTR for @size 0, or NULL.
  */
+__mslab_hot
 void *mslab_kmalloc(size_t size, gfp_t flags)
 {
 	return kmalloc_node_caller(size, flags, NUMA_NO_NODE, _RET_IP_);
@@ -314,6 +316,7 @@ size_t mslab_ksize(const void *p)
 EXPORT_SYMBOL_GPL(mslab_ksize);
 
 /* Free what mslab_kfree() and the RCU callback are given. */
+__mslab_hot
 static void kfree_addr(const void *p, unsigned long caller)
 {
 	void *x = (void *)p;
@@ -349,6 +352,7 @@ static void kfree_addr(const void *p, unsigned long caller)
  *
  * Context: any.
  */
+__mslab_hot
 void mslab_kfree(const void *p)
 {
 	if (unlikely(ZERO_OR_NULL_PTR(p)))

@@ -51,6 +51,7 @@ void mslab_node_init(struct mslab_node *n)
  * a cpu slab, and on @chain, linked by ->next, up to half the cpu partial
  * limit more for the CPU's partial chain.
  */
+__mslab_hot
 static struct mslab_slab *get_partial_node(struct mslab_cache *s,
 					   struct mslab_node *n,
 					   struct mslab_slab **chain)
@@ -137,6 +138,7 @@ static struct mslab_slab *get_any_partial(struct mslab_cache *s,
  *
  * Return: a partial slab of the current layout, or NULL.
  */
+__mslab_hot
 struct mslab_slab *mslab_node_get_partial(struct mslab_cache *s, int node,
 					  struct mslab_slab **chain)
 {
@@ -160,6 +162,7 @@ struct mslab_slab *mslab_node_get_partial(struct mslab_cache *s, int node,
  * retired list, for another layout's), an empty one beyond min_partial
  * back to the buddy allocator.
  */
+__mslab_hot
 void mslab_node_put_partials(struct mslab_cache *s, struct mslab_slab *chain)
 {
 	struct mslab_slab *slab, *slab_to_discard = NULL;

@@ -207,6 +207,7 @@ static void *build_freelist(struct mslab_cache *s,
  * Context: may sleep if @flags allow it; no mslab lock held.
  * Return: the slab, or NULL when no memory could be had.
  */
+__mslab_hot
 struct mslab_slab *mslab_new_slab(struct mslab_cache *s,
 				  struct mslab_layout *l, gfp_t flags,
 				  int node)
@@ -273,6 +274,7 @@ struct mslab_slab *mslab_new_slab(struct mslab_cache *s,
 EXPORT_SYMBOL_IF_KUNIT(mslab_new_slab);
 
 /* Return a slab's pages, clean, and its descriptor. */
+__mslab_hot
 static void free_slab(struct mslab_slab *slab)
 {
 	struct page *page = slab->page;
@@ -302,6 +304,7 @@ static void rcu_free_slab(struct rcu_head *h)
  *
  * Context: any; takes the slab's node all_lock.
  */
+__mslab_hot
 void mslab_discard_slab(struct mslab_cache *s, struct mslab_slab *slab)
 {
 	struct mslab_node *n = s->node[slab->node];
