@@ -69,16 +69,6 @@
 #define mslab_put_cpu_ptr(var)	put_cpu_ptr(var)
 #endif
 
-/*
- * The out-of-line functions of the allocation and free paths, kept
- * together in .text.hot. Spread over alloc.c, cpu_slab.c, node.c, slab.c
- * and kmalloc.c they land on more pages, and in a third of the UML bench's
- * boots (module placements) the kmalloc pattern's slow paths ran 20-30%
- * slower than when they were all in one file; grouped, the ratio to SLUB
- * is back where it was (issue 16's note has the figures).
- */
-#define __mslab_hot	__attribute__((__hot__))
-
 /* A freelist pointer and a word that changes with it, as one double word. */
 union mslab_freelist_aba {
 	struct {
