@@ -508,23 +508,24 @@ static struct page *switching_alloc_slab_page(gfp_t flags, int node,
 }
 
 /*
- * A bulk allocation across a switch of debugging: the slow path that meets
- * the switch gives one object of its new plain slab and installs none
- * (debug_switch.c); the rest must come from debug slabs, not from one new plain
- * slab per object.
+ * One bulk allocation of @slabs slabs' worth and @extra objects from a new
+ * cache that switches to red_zone when its second slab is allocated; the
+ * objects must be distinct and valid, and two plain slabs made: the first,
+ * and the one the switch met.
  */
-static void alloc_bulk_across_debug_switch(struct kunit *test)
+static void alloc_bulk_switching_on_second_slab(struct kunit *test,
+						const char *name,
+						unsigned int slabs,
+						unsigned int extra)
 {
 	int *errors = mslab_test_count_errors(test);
 	struct switch_on_second_slab *sw;
 	struct mslab_cache *s;
-	unsigned int per;
 	void **p;
 	size_t n;
 
-	s = mslab_test_cache(test, "kunit-bulk-switch", BULK_SIZE, 0, 0, NULL);
-	per = mslab_oo_objects(s->plain.oo);
-	n = 3 * per;
+	s = mslab_test_cache(test, name, BULK_SIZE, 0, 0, NULL);
+	n = slabs * mslab_oo_objects(s->plain.oo) + extra;
 	p = alloc_array(test, n);
 	sw = kunit_kzalloc(test, sizeof(*sw), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, sw);
@@ -537,7 +538,6 @@ static void alloc_bulk_across_debug_switch(struct kunit *test)
 			(int)n);
 	kunit_deactivate_static_stub(test, mslab_alloc_slab_page);
 	KUNIT_EXPECT_TRUE(test, s->flags & SLAB_RED_ZONE);
-	/* The first slab, and the one the switch met. */
 	KUNIT_EXPECT_EQ(test, mslab_layout_nr_slabs(s, &s->plain), 2L);
 	check_distinct_objects(test, s, p, n);
 	KUNIT_EXPECT_EQ(test, mslab_validate_cache(s), 0);
@@ -548,42 +548,27 @@ static void alloc_bulk_across_debug_switch(struct kunit *test)
 }
 
 /*
+ * A bulk allocation across a switch of debugging: the slow path that meets
+ * the switch gives one object of its new plain slab and installs none
+ * (debug_switch.c); the rest must come from debug slabs, not from one new
+ * plain slab per object.
+ */
+static void alloc_bulk_across_debug_switch(struct kunit *test)
+{
+	alloc_bulk_switching_on_second_slab(test, "kunit-bulk-switch", 3, 0);
+}
+
+/*
  * The same, with the switch met by the slow path that gives the last
- * object: the slow path has released the CPU's lock, and the bulk path
- * must not release it again on its way out (lockdep's "bad unlock
- * balance").
+ * object (a slab's worth from the first slab, the last from the second):
+ * the slow path has released the CPU's lock, and the bulk path must not
+ * release it again on its way out (lockdep's "bad unlock balance").
  */
 static void alloc_bulk_debug_switch_on_last_object(struct kunit *test)
 {
-	int *errors = mslab_test_count_errors(test);
-	struct switch_on_second_slab *sw;
-	struct mslab_cache *s;
-	void **p;
-	size_t n;
-
 	MSLAB_TEST_REQUIRES_UP(test);
-	s = mslab_test_cache(test, "kunit-bulk-switch-last", BULK_SIZE, 0, 0,
-			     NULL);
-	/* A slab's worth from the first slab, the last from the second. */
-	n = mslab_oo_objects(s->plain.oo) + 1;
-	p = alloc_array(test, n);
-	sw = kunit_kzalloc(test, sizeof(*sw), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, sw);
-	sw->s = s;
-	test->priv = sw;
-	kunit_activate_static_stub(test, mslab_alloc_slab_page,
-				   switching_alloc_slab_page);
-
-	KUNIT_ASSERT_EQ(test, mslab_cache_alloc_bulk(s, GFP_KERNEL, n, p),
-			(int)n);
-	kunit_deactivate_static_stub(test, mslab_alloc_slab_page);
-	KUNIT_EXPECT_TRUE(test, s->flags & SLAB_RED_ZONE);
-	KUNIT_EXPECT_EQ(test, mslab_layout_nr_slabs(s, &s->plain), 2L);
-	check_distinct_objects(test, s, p, n);
-	mslab_cache_free_bulk(s, n, p);
-	mslab_cache_shrink(s);
-	KUNIT_EXPECT_EQ(test, mslab_count_inuse(s), 0UL);
-	KUNIT_EXPECT_EQ(test, *errors, 0);
+	alloc_bulk_switching_on_second_slab(test, "kunit-bulk-switch-last",
+					    1, 1);
 }
 
 static struct kunit_case mslab_bulk_test_cases[] = {
