@@ -148,12 +148,25 @@ void mslab_debug_init_slab(struct mslab_cache *s, struct mslab_slab *slab)
 /* === Allocation ========================================================= */
 
 /*
+ * What one allocation records in its object: the size asked for, and the
+ * owner track (SLAB_STORE_USER). The track is written under list_lock with
+ * the rest, so that alloc_traces, which reads the tracks of objects in use
+ * under list_lock (traces.c), never sees one half written.
+ */
+struct alloc_record {
+	unsigned int orig_size;
+	unsigned long addr;
+	depot_stack_handle_t handle;
+};
+
+/*
  * Take the first free object of a slab (SLUB's alloc_single_from_partial()
  * and alloc_debug_processing()).
  * Return: the object, or NULL when the slab failed a check and was given up.
  */
 static void *alloc_single(struct mslab_cache *s, struct mslab_node *n,
-			  struct mslab_slab *slab, unsigned int orig_size)
+			  struct mslab_slab *slab,
+			  const struct alloc_record *rec)
 {
 	const struct mslab_layout *l = slab->layout;
 	void *object = slab->freelist;
@@ -173,8 +186,11 @@ static void *alloc_single(struct mslab_cache *s, struct mslab_node *n,
 	slab->inuse++;
 	mslab_note_in_use(n, slab);
 	mslab_trace(s, slab, object, true);
-	set_orig_size(s, l, object, orig_size);
+	set_orig_size(s, l, object, rec->orig_size);
 	mslab_init_object(s, l, object, SLUB_RED_ACTIVE);
+	if (l->flags & SLAB_STORE_USER)
+		set_track_update(l, object, TRACK_ALLOC, rec->addr,
+				 rec->handle);
 	if (slab->inuse == slab->objects && slab->on_node_partial)
 		mslab_remove_partial(n, slab);
 	return object;
@@ -187,7 +203,7 @@ bad:
 /* An object of a partial slab of layout @l (the current one, normally). */
 static void *alloc_from_partial(struct mslab_cache *s,
 				struct mslab_layout *l, struct mslab_node *n,
-				unsigned int orig_size)
+				const struct alloc_record *rec)
 {
 	struct mslab_slab *slab;
 	unsigned long flags;
@@ -208,7 +224,7 @@ static void *alloc_from_partial(struct mslab_cache *s,
 			mslab_remove_partial(n, slab);
 			continue;
 		}
-		object = alloc_single(s, n, slab, orig_size);
+		object = alloc_single(s, n, slab, rec);
 	}
 	spin_unlock_irqrestore(&n->list_lock, flags);
 	return object;
@@ -217,14 +233,14 @@ static void *alloc_from_partial(struct mslab_cache *s,
 /* The first object of a new slab, which then joins the partial list. */
 static void *alloc_from_new_slab(struct mslab_cache *s,
 				 struct mslab_slab *slab,
-				 unsigned int orig_size)
+				 const struct alloc_record *rec)
 {
 	struct mslab_node *n = s->node[mslab_slab_nid(slab)];
 	unsigned long flags;
 	void *object;
 
 	spin_lock_irqsave(&n->list_lock, flags);
-	object = alloc_single(s, n, slab, orig_size);
+	object = alloc_single(s, n, slab, rec);
 	if (object && slab->inuse < slab->objects)
 		mslab_add_partial(s, n, slab, DEACTIVATE_TO_HEAD);
 	spin_unlock_irqrestore(&n->list_lock, flags);
@@ -247,6 +263,7 @@ void *mslab_debug_alloc(struct mslab_cache *s, struct mslab_layout *l,
 			gfp_t gfpflags, int node, unsigned int orig_size,
 			unsigned long addr)
 {
+	struct alloc_record rec = { .orig_size = orig_size, .addr = addr };
 	struct mslab_slab *slab;
 	void *object;
 	int searchnode;
@@ -255,17 +272,17 @@ void *mslab_debug_alloc(struct mslab_cache *s, struct mslab_layout *l,
 		node = NUMA_NO_NODE;
 	searchnode = node == NUMA_NO_NODE ? numa_mem_id() : node;
 
-	object = alloc_from_partial(s, l, s->node[searchnode], orig_size);
+	/* The stack is saved before list_lock: the depot may allocate. */
+	if (l->flags & SLAB_STORE_USER)
+		rec.handle = set_track_prepare(gfpflags);
+	object = alloc_from_partial(s, l, s->node[searchnode], &rec);
 	while (!object) {
 		slab = mslab_new_slab(s, l, gfpflags, node);
 		if (!slab)
 			return NULL;
 		/* Fails only if the new slab was corrupted meanwhile. */
-		object = alloc_from_new_slab(s, slab, orig_size);
+		object = alloc_from_new_slab(s, slab, &rec);
 	}
-	if (l->flags & SLAB_STORE_USER)
-		set_track_update(l, object, TRACK_ALLOC, addr,
-				 set_track_prepare(gfpflags));
 	return object;
 }
 

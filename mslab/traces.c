@@ -179,10 +179,13 @@ static void collect(struct mslab_cache *s, bool alloc, struct loc_track *t,
 					continue;
 				mslab_debug_track(slab, p, alloc, &addr,
 						  &handle, &cpu, &pid, &when);
+				/*
+				 * The owner may krealloc() in place meanwhile,
+				 * without a lock: the waste may be stale.
+				 */
 				if (alloc)
-					waste = s->object_size -
-						mslab_debug_orig_size(s, slab,
-								      p);
+					waste = s->object_size - data_race(
+						mslab_debug_orig_size(s, slab, p));
 				add_location(t, addr, handle, waste, cpu, pid,
 					     when, node);
 			}

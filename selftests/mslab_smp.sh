@@ -45,7 +45,9 @@ CHURN_OPS=40
 BOUND_SECONDS=600
 MODES="alloc sheaves bulk rcu typesafe"
 STRESS_ARGS=
-VALIDATE_ROUNDS=20
+# Rounds of validate and the traces under the stress; more widen the window
+# for KCSAN to catch a race between them and allocation (MSLAB_VALIDATE_ROUNDS).
+VALIDATE_ROUNDS=${MSLAB_VALIDATE_ROUNDS:-20}
 HOTPLUG_CPU=3
 CACHE=/sys/kernel/mslab/mslab-stress
 TRACES=/sys/kernel/debug/mslab/mslab-stress
