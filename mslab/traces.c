@@ -149,6 +149,16 @@ static int cmp_loc_by_count(const void *a, const void *b)
 	return la->count > lb->count ? -1 : 1;
 }
 
+/* The bytes of a kmalloc object in use that its user did not ask for. */
+static unsigned int alloc_waste(struct mslab_cache *s, struct mslab_slab *slab,
+				void *object)
+{
+	/* Racy: krealloc() in place changes it; the listing may be stale. */
+	unsigned int used = data_race(mslab_debug_orig_size(s, slab, object));
+
+	return s->object_size - used;
+}
+
 /* Collect the tracks of every object in use. */
 static void collect(struct mslab_cache *s, bool alloc, struct loc_track *t,
 		    unsigned long *map)
@@ -179,13 +189,8 @@ static void collect(struct mslab_cache *s, bool alloc, struct loc_track *t,
 					continue;
 				mslab_debug_track(slab, p, alloc, &addr,
 						  &handle, &cpu, &pid, &when);
-				/*
-				 * The owner may krealloc() in place meanwhile,
-				 * without a lock: the waste may be stale.
-				 */
 				if (alloc)
-					waste = s->object_size - data_race(
-						mslab_debug_orig_size(s, slab, p));
+					waste = alloc_waste(s, slab, p);
 				add_location(t, addr, handle, waste, cpu, pid,
 					     when, node);
 			}
