@@ -7,6 +7,8 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/err.h>
+
 #include "mslab_bench.h"
 
 /* --- memory: the debugfs control file ------------------------------------ */
@@ -23,6 +25,24 @@ static struct {
 
 static DEFINE_MUTEX(bench_mem_lock);
 static struct dentry *bench_debugfs;
+
+/* Both files take one command per write, of fewer than this many bytes. */
+#define BENCH_COMMAND_LEN 64
+
+/*
+ * Copy the command written to mem or ab into @buf.
+ * Return: the command without the blanks around it, or an ERR_PTR.
+ */
+static char *bench_copy_command(char buf[BENCH_COMMAND_LEN],
+				const char __user *ubuf, size_t len)
+{
+	if (len >= BENCH_COMMAND_LEN)
+		return ERR_PTR(-EINVAL);
+	if (copy_from_user(buf, ubuf, len))
+		return ERR_PTR(-EFAULT);
+	buf[len] = '\0';
+	return strim(buf);
+}
 
 static void bench_mem_free_all(void)
 {
@@ -167,16 +187,13 @@ static int bench_mem_command(char *cmd)
 static ssize_t bench_mem_write(struct file *file, const char __user *ubuf,
 			       size_t len, loff_t *ppos)
 {
-	char buf[64];
+	char buf[BENCH_COMMAND_LEN], *cmd = bench_copy_command(buf, ubuf, len);
 	int err;
 
-	if (len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = '\0';
+	if (IS_ERR(cmd))
+		return PTR_ERR(cmd);
 	mutex_lock(&bench_mem_lock);
-	err = bench_mem_command(strim(buf));
+	err = bench_mem_command(cmd);
 	mutex_unlock(&bench_mem_lock);
 	return err ? err : len;
 }
@@ -306,25 +323,29 @@ static int bench_ab_run(void)
 	return err;
 }
 
+static int bench_ab_command(char *cmd)
+{
+	char name[BENCH_ALLOC_NAME_LEN];
+
+	if (sscanf(cmd, "add %15s", name) == 1)
+		return bench_ab_add(name);
+	if (!strcmp(cmd, "run"))
+		return bench_ab_run();
+	if (!strcmp(cmd, "clear"))
+		return bench_ab_clear();
+	return -EINVAL;
+}
+
 static ssize_t bench_ab_write(struct file *file, const char __user *ubuf,
 			      size_t len, loff_t *ppos)
 {
-	char buf[64], name[BENCH_ALLOC_NAME_LEN], *cmd;
-	int err = -EINVAL;
+	char buf[BENCH_COMMAND_LEN], *cmd = bench_copy_command(buf, ubuf, len);
+	int err;
 
-	if (len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = '\0';
-	cmd = strim(buf);
+	if (IS_ERR(cmd))
+		return PTR_ERR(cmd);
 	mutex_lock(&bench_ab_lock);
-	if (sscanf(cmd, "add %15s", name) == 1)
-		err = bench_ab_add(name);
-	else if (!strcmp(cmd, "run"))
-		err = bench_ab_run();
-	else if (!strcmp(cmd, "clear"))
-		err = bench_ab_clear();
+	err = bench_ab_command(cmd);
 	mutex_unlock(&bench_ab_lock);
 	return err ? err : len;
 }
