@@ -39,11 +39,13 @@
  *   - mslab_tunables_lock (mutex: sysfs.c, writes of the tunables)
  *
  *   list_lock protects a node's partial and retired lists and their
- *   counts, each slab's on_node_partial, retired and empty_on_node, and a
- *   debug slab's freelist and counters. It is taken from any context, so
- *   always with interrupts off. all_lock, for the node's all_slabs list,
- *   nests inside it (mslab_lock_all_slabs()) and is taken alone by new and
- *   freed slabs.
+ *   counts, each slab's on_node_partial, retired and empty_on_node, a
+ *   debug slab's freelist and counters, and what validate and the traces
+ *   read of its objects in use: the alloc track, the size a kmalloc user
+ *   asked for and the kmalloc red zone (debug.c). It is taken from any
+ *   context, so always with interrupts off. all_lock, for the node's
+ *   all_slabs list, nests inside it (mslab_lock_all_slabs()) and is taken
+ *   alone by new and freed slabs.
  *
  *   The per-CPU lock protects the CPU's cpu slab and partial chain, and
  *   serialises its slow paths. A plain slab's freelist and counters change

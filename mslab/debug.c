@@ -24,13 +24,14 @@
  * whatever the cache's flags are now. Both run under the slab's node
  * list_lock, which for a debug slab protects its freelist, counters and
  * corrupt flag (in place of mslab_slab_update_freelist(): no CPU ever owns
- * a debug slab), as SLUB's alloc_single_from_partial() and
- * free_to_partial_list() do, and move the slab between the node's lists
- * with node.h's helpers. Each slab is checked with the layout and flags it
- * was built with (slab->layout). Only SLAB_CONSISTENCY_CHECKS checks each
- * allocation and free, as in SLUB: red zones and poison alone are checked
- * by validate (and the free path always refuses a free of the object at
- * the head of the freelist).
+ * a debug slab) and the tracks, kmalloc sizes and red zones of its objects
+ * (validate and the traces read them under it), as SLUB's
+ * alloc_single_from_partial() and free_to_partial_list() do, and move the
+ * slab between the node's lists with node.h's helpers. Each slab is
+ * checked with the layout and flags it was built with (slab->layout). Only
+ * SLAB_CONSISTENCY_CHECKS checks each allocation and free, as in SLUB: red
+ * zones and poison alone are checked by validate (and the free path always
+ * refuses a free of the object at the head of the freelist).
  *
  * Nothing here WARNs or follows a free pointer it has not checked: a slab
  * whose metadata fails a check is marked corrupt, its objects all count as
@@ -478,28 +479,48 @@ unsigned int mslab_debug_orig_size(struct mslab_cache *s,
 }
 
 /**
- * mslab_debug_set_orig_size() - change the size a kmalloc user has
+ * mslab_debug_resize() - krealloc() or ksize() in place, on a debug slab
  * @s: the cache
- * @slab: a slab of @s
+ * @slab: a slab of @s, with a debug layout
  * @object: an object of @slab in use, of the caller
- * @orig_size: the size the user now has, at most the object size
+ * @new_size: the bytes the user has now, at most the usable size
+ * @zero_to: 0, or the usable size (ksize) for __GFP_ZERO and init_on_alloc:
+ *	     then the bytes the user gains are zeroed, and so are those it
+ *	     gives up, up to @zero_to
  *
  * Where the slab's layout keeps the size asked for (SLAB_KMALLOC with
- * SLAB_STORE_USER), record @orig_size and, with red zones, make the rest
- * of the object the kmalloc red zone again: krealloc() in place, and
- * ksize(), after which the user may use the whole object (SLUB's
- * skip_orig_size_check()). Nothing for other slabs.
+ * SLAB_STORE_USER), record @new_size and, with red zones, make the rest of
+ * the object the kmalloc red zone again: krealloc() in place (as SLUB does
+ * from 6.14), and ksize(), after which the user may use the whole object
+ * (SLUB's skip_orig_size_check()).
+ *
+ * Under the slab's list_lock, where validate and alloc_traces read the
+ * size and check the red zone: they see the object before or after, never
+ * a red zone half zeroed or a size that does not match its red zone.
+ *
+ * Context: any context mslab_cache_free() may be called in.
  */
-void mslab_debug_set_orig_size(struct mslab_cache *s, struct mslab_slab *slab,
-			       void *object, unsigned int orig_size)
+void mslab_debug_resize(struct mslab_cache *s, struct mslab_slab *slab,
+			void *object, unsigned int new_size, size_t zero_to)
 {
 	const struct mslab_layout *l = slab->layout;
+	struct mslab_node *n = s->node[mslab_slab_nid(slab)];
+	unsigned int old_size;
+	unsigned long flags;
 
-	if (!debug_orig_size(s, l))
-		return;
-	set_orig_size(s, l, object, orig_size);
-	if ((l->flags & SLAB_RED_ZONE) && orig_size < s->object_size)
-		memset(object + orig_size, SLUB_RED_ACTIVE,
-		       s->object_size - orig_size);
+	spin_lock_irqsave(&n->list_lock, flags);
+	if (zero_to) {
+		old_size = get_orig_size(s, l, object);
+		if (old_size < new_size)
+			memset(object + old_size, 0, new_size - old_size);
+		else
+			memset(object + new_size, 0, zero_to - new_size);
+	}
+	if (debug_orig_size(s, l)) {
+		set_orig_size(s, l, object, new_size);
+		if ((l->flags & SLAB_RED_ZONE) && new_size < s->object_size)
+			memset(object + new_size, SLUB_RED_ACTIVE,
+			       s->object_size - new_size);
+	}
+	spin_unlock_irqrestore(&n->list_lock, flags);
 }
-

@@ -178,8 +178,8 @@ void mslab_debug_free_map(struct mslab_cache *s, struct mslab_slab *slab,
 			  unsigned long *map);
 unsigned int mslab_debug_orig_size(struct mslab_cache *s,
 				   struct mslab_slab *slab, void *object);
-void mslab_debug_set_orig_size(struct mslab_cache *s, struct mslab_slab *slab,
-			       void *object, unsigned int orig_size);
+void mslab_debug_resize(struct mslab_cache *s, struct mslab_slab *slab,
+			void *object, unsigned int new_size, size_t zero_to);
 
 void mslab_list_leaked_objects(struct mslab_cache *s, const char *where);
 

@@ -300,8 +300,8 @@ size_t mslab_ksize(const void *p)
 	if (likely(slab)) {
 		/* The caller may use it all now: no kmalloc red zone. */
 		if (unlikely(mslab_slab_debug(slab)))
-			mslab_debug_set_orig_size(slab->cache, slab, (void *)p,
-						  slab->cache->object_size);
+			mslab_debug_resize(slab->cache, slab, (void *)p,
+					   slab->cache->object_size, 0);
 		return slab_ksize(slab);
 	}
 	if (virt_addr_valid(p)) {
@@ -384,27 +384,32 @@ EXPORT_SYMBOL_GPL(mslab_kfree_bulk);
 static bool krealloc_in_place(struct mslab_slab *slab, const void *p,
 			      size_t new_size, gfp_t flags, size_t *used)
 {
+	bool debug = slab && unlikely(mslab_slab_debug(slab));
 	void *x = (void *)p;
 	size_t room;
+	bool zero;
 
 	if (likely(slab))
 		room = slab_ksize(slab);
 	else
 		room = page_size(compound_head(virt_to_page(p)));
 	*used = room;
-	if (slab && unlikely(mslab_slab_debug(slab)))
+	if (debug)
 		*used = mslab_debug_orig_size(slab->cache, slab, x);
 	if (new_size > room)
 		return false;
-	if (slab ? mslab_want_init_on_alloc(flags, slab->cache) :
-		   want_init_on_alloc(flags)) {
+	zero = slab ? mslab_want_init_on_alloc(flags, slab->cache) :
+		      want_init_on_alloc(flags);
+	if (debug) {
+		/* The same, under the lock validate checks red zones with. */
+		mslab_debug_resize(slab->cache, slab, x, new_size,
+				   zero ? room : 0);
+	} else if (zero) {
 		if (*used < new_size)
 			memset(x + *used, 0, new_size - *used);
 		else
 			memset(x + new_size, 0, room - new_size);
 	}
-	if (slab && unlikely(mslab_slab_debug(slab)))
-		mslab_debug_set_orig_size(slab->cache, slab, x, new_size);
 	return true;
 }
 

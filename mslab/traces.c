@@ -149,16 +149,6 @@ static int cmp_loc_by_count(const void *a, const void *b)
 	return la->count > lb->count ? -1 : 1;
 }
 
-/* The bytes of a kmalloc object in use that its user did not ask for. */
-static unsigned int alloc_waste(struct mslab_cache *s, struct mslab_slab *slab,
-				void *object)
-{
-	/* Racy: krealloc() in place changes it; the listing may be stale. */
-	unsigned int used = data_race(mslab_debug_orig_size(s, slab, object));
-
-	return s->object_size - used;
-}
-
 /* Collect the tracks of every object in use. */
 static void collect(struct mslab_cache *s, bool alloc, struct loc_track *t,
 		    unsigned long *map)
@@ -190,7 +180,9 @@ static void collect(struct mslab_cache *s, bool alloc, struct loc_track *t,
 				mslab_debug_track(slab, p, alloc, &addr,
 						  &handle, &cpu, &pid, &when);
 				if (alloc)
-					waste = alloc_waste(s, slab, p);
+					waste = s->object_size -
+						mslab_debug_orig_size(s, slab,
+								      p);
 				add_location(t, addr, handle, waste, cpu, pid,
 					     when, node);
 			}
