@@ -21,6 +21,12 @@
 #            under the stress, and validate, alloc_traces and free_traces
 #            read VALIDATE_ROUNDS times, CPU 3 going offline and online;
 #            the run ends when those rounds are done.
+#  krealloc  the same with objects of mslab_kmalloc(), resized in place to
+#            half and back with __GFP_ZERO after each allocation, while red
+#            zones and store_user are switched on for their kmalloc cache
+#            and its validate and alloc_traces run: the kmalloc red zone
+#            moves while validate checks it, and the regained half must
+#            read zero.
 #  churn     every thread creates, fills, empties and destroys its own cache
 #            CHURN_OPS times while the shrinkers run in a loop
 #            (drop_caches), and mslab's own sysfs shrink on every cache.
@@ -51,6 +57,9 @@ VALIDATE_ROUNDS=${MSLAB_VALIDATE_ROUNDS:-20}
 HOTPLUG_CPU=3
 CACHE=/sys/kernel/mslab/mslab-stress
 TRACES=/sys/kernel/debug/mslab/mslab-stress
+# The kmalloc cache of the krealloc run's objects (mslab_stress's size, 192).
+KMALLOC_CACHE=/sys/kernel/mslab/mslab-kmalloc-192
+KMALLOC_TRACES=/sys/kernel/debug/mslab/mslab-kmalloc-192
 TMP=${TMPDIR:-/tmp}/mslab_smp.$$
 
 ktap_print_header
@@ -61,9 +70,9 @@ for m in $MODES; do
 	nmodes=$((nmodes + 1))
 done
 # insmod; per mode: stress, hotplug; validate: stress, hotplug, switch,
-# validate; churn: stress, shrinkers; names: stress; pages, rmmod,
-# reports.
-ktap_set_plan $((1 + 2 * nmodes + 4 + 2 + 1 + 3))
+# validate; krealloc: stress, validate; churn: stress, shrinkers; names:
+# stress; pages, rmmod, reports.
+ktap_set_plan $((1 + 2 * nmodes + 4 + 2 + 2 + 1 + 3))
 
 tag="mslab_smp-$$"
 ksft_dmesg_mark "$tag"
@@ -111,22 +120,48 @@ sysfs_loop() {
 	echo "$n" >"$TMP/sysfs"
 }
 
-# Switches sanity_checks and store_user on, then runs validate and reads
-# alloc_traces and free_traces VALIDATE_ROUNDS times: the driver of a run
-# that lasts until it is done (run_stress with OPS 0).
-validate_loop() {
-	echo 1 >"$CACHE/sanity_checks"
-	echo 1 >"$CACHE/store_user"
+# validate_rounds DIR TRACES FLAG...: switches each debug FLAG on for the
+# cache of sysfs directory DIR, then runs its validate and reads its
+# alloc_traces and free_traces (in debugfs directory TRACES)
+# VALIDATE_ROUNDS times; prints the rounds that passed and failed.
+validate_rounds() {
+	dir=$1 traces=$2
+	shift 2
+	for flag in "$@"; do
+		echo 1 >"$dir/$flag"
+	done
 	n=0 bad=0
 	while [ $((n + bad)) -lt $VALIDATE_ROUNDS ]; do
-		if echo 1 >"$CACHE/validate" &&
-		   cat "$TRACES/alloc_traces" "$TRACES/free_traces" >/dev/null; then
+		if echo 1 >"$dir/validate" &&
+		   cat "$traces/alloc_traces" "$traces/free_traces" >/dev/null; then
 			n=$((n + 1))
 		else
 			bad=$((bad + 1))
 		fi
 	done
-	echo "$n $bad" >"$TMP/validate"
+	echo "$n $bad"
+}
+
+# The drivers of runs that last until they are done (run_stress with OPS 0).
+validate_loop() {
+	validate_rounds "$CACHE" "$TRACES" sanity_checks store_user \
+		>"$TMP/validate"
+}
+
+# Switched off again at the end: other tests' kmalloc caches are plain.
+kmalloc_validate_loop() {
+	validate_rounds "$KMALLOC_CACHE" "$KMALLOC_TRACES" red_zone store_user \
+		>"$TMP/validate"
+	echo 0 >"$KMALLOC_CACHE/red_zone"
+	echo 0 >"$KMALLOC_CACHE/store_user"
+}
+
+# validate_point NAME: one test point for the validate rounds of run NAME.
+validate_point() {
+	read -r n bad <"$TMP/validate"
+	ktap_print_msg "$1: $n rounds of validate, alloc_traces and free_traces, $bad failed"
+	ktap_test_result "$1: validate and the traces ran during the stress" \
+		[ "${n:-0}" -ge 1 -a "${bad:-1}" -eq 0 ]
 }
 
 shrink_loop() {
@@ -243,10 +278,12 @@ switched=$(dmesg | sed -n "/mslab-selftest: mark $tag-validate\$/,\$p" |
 	grep -c 'cache mslab-stress: debugging .* for new slabs')
 ktap_test_result "validate: sanity_checks and store_user switched on under the stress" \
 	[ "$switched" -eq 2 ]
-read -r n bad <"$TMP/validate"
-ktap_print_msg "validate: $n rounds of validate, alloc_traces and free_traces, $bad failed"
-ktap_test_result "validate: validate and the traces ran during the stress" \
-	[ "${n:-0}" -ge 1 -a "${bad:-1}" -eq 0 ]
+validate_point validate
+
+# --- krealloc moving the kmalloc red zone under validate -----------------
+
+run_stress krealloc krealloc 0 kmalloc_validate_loop
+validate_point krealloc
 
 # --- cache destroy racing the shrinkers -----------------------------------
 

@@ -41,6 +41,13 @@
  *             thread's seed: the memory stays an object of the cache (its
  *             free pointer outside the object, its slab not given back to
  *             the page allocator) until a grace period has passed;
+ *   krealloc  objects come from mslab_kmalloc(@size) (the cache
+ *             mslab-kmalloc-<size class>), are freed with mslab_kfree(), and
+ *             after each allocation are resized in place to half their size
+ *             with __GFP_ZERO and back: the half regained must read zero.
+ *             mslab_smp.sh switches red zones and owner tracking on for
+ *             that kmalloc cache and runs validate under the stress: the
+ *             kmalloc red zone moves under validate's feet;
  *   churn     each thread creates its own cache, allocates STRESS_CHURN_OBJS
  *             objects, frees them (empty slabs stay for the shrinker) and
  *             destroys it, @ops times: cache destroy racing the shrinker
@@ -94,7 +101,7 @@ MODULE_PARM_DESC(ops, "Allocations (churn: cache lifetimes) per thread; 0 runs f
 
 static char *mode = "alloc";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "alloc, sheaves, bulk, rcu, typesafe or churn (default alloc)");
+MODULE_PARM_DESC(mode, "alloc, sheaves, bulk, rcu, typesafe, krealloc or churn (default alloc)");
 
 static unsigned int churn_names;
 module_param(churn_names, uint, 0444);
@@ -106,6 +113,7 @@ enum stress_mode {
 	STRESS_BULK,
 	STRESS_RCU,
 	STRESS_TYPESAFE,
+	STRESS_KREALLOC,
 	STRESS_CHURN,
 };
 
@@ -115,6 +123,7 @@ static const char *const stress_mode_names[] = {
 	[STRESS_BULK] = "bulk",
 	[STRESS_RCU] = "rcu",
 	[STRESS_TYPESAFE] = "typesafe",
+	[STRESS_KREALLOC] = "krealloc",
 	[STRESS_CHURN] = "churn",
 };
 
@@ -269,10 +278,52 @@ bad:
 	return false;
 }
 
+/*
+ * An object of the run: the stress cache's, or in krealloc mode
+ * mslab_kmalloc()'s, resized in place to half and back with __GFP_ZERO.
+ */
+static void *stress_alloc_object(void)
+{
+	unsigned int half = size / 2;
+	unsigned char *obj;
+	unsigned int i;
+
+	if (stress_mode != STRESS_KREALLOC)
+		return mslab_cache_alloc(stress_cache, GFP_KERNEL);
+	obj = mslab_kmalloc(size, GFP_KERNEL);
+	if (!obj)
+		return NULL;
+	memset(obj, 0xa5, size);
+	if (mslab_krealloc(obj, half, GFP_KERNEL | __GFP_ZERO) != obj ||
+	    mslab_krealloc(obj, size, GFP_KERNEL | __GFP_ZERO) != obj) {
+		if (atomic64_inc_return(&stress_pattern_errors) <= 5)
+			pr_err("krealloc of %p did not resize it in place\n",
+			       obj);
+		return obj;
+	}
+	for (i = half; i < size; i++)
+		if (obj[i]) {
+			if (atomic64_inc_return(&stress_pattern_errors) <= 5)
+				pr_err("object %p regained by krealloc: byte %u is %#x, not 0\n",
+				       obj, i, obj[i]);
+			break;
+		}
+	return obj;
+}
+
+/* Every object of a run is freed here (the held ones too). */
+static void stress_free_object(void *obj)
+{
+	if (stress_mode == STRESS_KREALLOC)
+		mslab_kfree(obj);
+	else
+		mslab_cache_free(stress_cache, obj);
+}
+
 static void stress_free(void *obj, bool remote)
 {
 	stress_check(obj);
-	mslab_cache_free(stress_cache, obj);
+	stress_free_object(obj);
 	atomic64_inc(&stress_freed);
 	if (remote)
 		atomic64_inc(&stress_remote_freed);
@@ -458,7 +509,7 @@ static void stress_alloc_local(struct stress_thread *t, unsigned int n)
 			stress_fill(t->local[t->nr_local++], t->seed);
 	} else {
 		for (i = 0; i < n; i++) {
-			obj = mslab_cache_alloc(stress_cache, GFP_KERNEL);
+			obj = stress_alloc_object();
 			if (!obj) {
 				atomic64_inc(&stress_alloc_failures);
 				continue;
@@ -761,7 +812,7 @@ static int __init mslab_stress_init(void)
 	ret = match_string(stress_mode_names, ARRAY_SIZE(stress_mode_names),
 			   mode);
 	if (ret < 0) {
-		pr_err("mode=%s: not one of alloc, sheaves, bulk, rcu, typesafe, churn\n",
+		pr_err("mode=%s: not one of alloc, sheaves, bulk, rcu, typesafe, krealloc, churn\n",
 		       mode);
 		return -EINVAL;
 	}
