@@ -111,9 +111,16 @@ ksft_dmesg_mark() {
 
 # ksft_dmesg_reports TAG: print the kernel reports logged since the marker
 # TAG, as "LINE:text" counted from the marker; non-zero when there are none.
-# mslab's reports inside an expected-reports window do not count.
+# mslab's reports inside an expected-reports window do not count. A marker
+# the kernel's log buffer has overwritten (a flood of reports can) is a
+# report itself: what followed it can no longer be read.
 ksft_dmesg_reports() {
-	dmesg | sed -n "/mslab-selftest: mark $1\$/,\$p" |
+	__log=$(dmesg | sed -n "/mslab-selftest: mark $1\$/,\$p")
+	if [ -z "$__log" ]; then
+		echo "0:mslab-selftest: mark $1 is no longer in the kernel log (overwritten): its reports cannot be read"
+		return 0
+	fi
+	echo "$__log" |
 		MSLAB_REPORT_RE=$KSFT_REPORT_RE awk -f "$KSFT_DIR/kernel_reports.awk"
 }
 
