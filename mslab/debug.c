@@ -508,6 +508,9 @@ void mslab_debug_resize(struct mslab_cache *s, struct mslab_slab *slab,
 	unsigned int old_size;
 	unsigned long flags;
 
+	/* ksize() of an object whose layout keeps no size: nothing to move. */
+	if (!zero_to && !debug_orig_size(s, l))
+		return;
 	spin_lock_irqsave(&n->list_lock, flags);
 	if (zero_to) {
 		old_size = get_orig_size(s, l, object);
